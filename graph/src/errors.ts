@@ -1,0 +1,26 @@
+// Error codes of the graph package.
+import { AppError } from '@topoflow/common';
+
+/** Every error code the graph package raises. */
+export const GraphErrors = {
+  NODE_NOT_FOUND: 'GRAPH_NODE_NOT_FOUND',
+  EDGE_NOT_FOUND: 'GRAPH_EDGE_NOT_FOUND',
+  CONFLICT: 'GRAPH_CONFLICT',
+  ENDPOINT_NOT_FOUND: 'GRAPH_ENDPOINT_NOT_FOUND',
+  DECODE_ERROR: 'GRAPH_DECODE_ERROR',
+  INVALID_KEY: 'GRAPH_INVALID_KEY',
+} as const;
+
+const STATUS: Record<string, number> = {
+  GRAPH_NODE_NOT_FOUND: 404,
+  GRAPH_EDGE_NOT_FOUND: 404,
+  GRAPH_CONFLICT: 409,
+  GRAPH_ENDPOINT_NOT_FOUND: 400,
+  GRAPH_DECODE_ERROR: 400,
+  GRAPH_INVALID_KEY: 400,
+};
+
+/** Builds a graph error with the status code of its table entry. */
+export function graphError(code: (typeof GraphErrors)[keyof typeof GraphErrors], message: string, details?: Record<string, unknown>): AppError {
+  return new AppError(code, message, { statusCode: STATUS[code] ?? 500, ...(details ? { details } : {}) });
+}

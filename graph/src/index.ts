@@ -1,0 +1,12 @@
+export * from './model.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './ids.js';
+export * from './view.js';
+export * from './metadata/paths.js';
+export * from './metadata/fields.js';
+export * from './metadata/ops.js';
+export * from './metadata/deep-equal.js';
+export * from './memory/memory-graph.js';
+export { indexKey, type IndexKey } from './memory/value-index.js';
+export * from './codec/skydive-json.js';
