@@ -10,3 +10,4 @@ export * from './metadata/deep-equal.js';
 export * from './memory/memory-graph.js';
 export { indexKey, type IndexKey } from './memory/value-index.js';
 export * from './codec/skydive-json.js';
+export * from './codec/dot.js';
