@@ -17,7 +17,7 @@ export function parseAddress(text: string): Address {
       statusCode: 400, details: { value: text },
     });
   }
-  const host = m[1] ?? (m[2] === undefined || m[2] === '' ? '127.0.0.1' : m[2]);
+  const host = m[1] || m[2] || '127.0.0.1';
   return { host, port };
 }
 

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './ids.js';
 export * from './view.js';
+export * from './graph.js';
 export * from './metadata/paths.js';
 export * from './metadata/fields.js';
 export * from './metadata/ops.js';

@@ -7,7 +7,7 @@ import { randomId } from '../ids.js';
 import { applyOps, diffOps } from '../metadata/ops.js';
 import type { Edge, Element, Metadata, MetadataOp, Node, TopologyJson } from '../model.js';
 import { OP_DELETE, OP_SET } from '../model.js';
-import type { GraphView } from '../view.js';
+import type { Graph } from '../graph.js';
 import { type EmitterStats, GraphEmitter } from './emitter.js';
 import { ValueIndex } from './value-index.js';
 
@@ -85,7 +85,7 @@ function removeItem(list: string[] | undefined, id: string): void {
 }
 
 /** The memory graph. All mutations go through it; listeners get one event per mutation, in order. */
-export class MemoryGraph implements GraphView {
+export class MemoryGraph implements Graph {
   readonly config: MemoryGraphConfig;
   readonly #clock: Clock;
   readonly #nodes = new Map<string, NodeSlot>();
