@@ -1,0 +1,24 @@
+// Help text of the topoflow command.
+
+/** The help shown by `topoflow --help` and on usage errors. */
+export const USAGE = `Usage: topoflow <command> [options]
+
+Services:
+  analyzer [--config FILE] [--dump]        run the analyzer (REST, WebSocket, Gremlin) on 127.0.0.1:8082
+  allinone [--config FILE] [--dump]        analyzer and agent in one process (same as analyzer until the agent exists)
+
+Client (talks to a running analyzer; --analyzer HOST:PORT, default $TOPOFLOW_ANALYZER or 127.0.0.1:8082):
+  client query QUERY [--format json|dot]   run a Gremlin query, print the JSON result
+  client topology import FILE [--name N]   load a Skydive topology dump ('-' = stdin) under origin import.N
+  client topology export [--format json|dot] [--gremlin QUERY]
+                                           print the topology (or a sub-graph) as a Skydive dump or DOT
+  client subscribe [--gremlin FILTER] [--partial] [--count N]
+                                           print the topology, then live changes as JSON lines
+
+Other:
+  version                                  print the version
+  --help                                   this text
+
+Configuration: YAML file (--config, see etc/topoflow.yml.default), then TOPOFLOW_* environment variables
+(e.g. TOPOFLOW_ANALYZER_LISTEN=0.0.0.0:8082); --dump prints the effective configuration and exits.
+`;
