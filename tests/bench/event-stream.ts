@@ -28,10 +28,14 @@ export interface StreamCounts {
   subscribed: number;
 }
 
-/** Generates events against its own copy of the interfaces' current revisions, so it can run ahead of a graph. */
+/**
+ * Generates events against its own copy of the interfaces' current revisions (read from the graph when created),
+ * so it can run ahead of the graph. Streams with different seeds make different transient IDs.
+ */
 export class EventStream {
   readonly counts: StreamCounts = { total: 0, updated: 0, added: 0, deleted: 0, subscribed: 0 };
   readonly #rng: Prng;
+  readonly #idPrefix: string;
   readonly #current: Node[] = [];
   readonly #vethSlots: number[] = [];
   readonly #transients: Node[] = [];
@@ -40,6 +44,7 @@ export class EventStream {
 
   constructor(graph: GraphView, seed: number) {
     this.#rng = new Prng(seed);
+    this.#idPrefix = `b3e1f0c4-7a51-5d2e-${(seed & 0xffff).toString(16).padStart(4, '0')}-`;
     for (const n of graph.nodes()) {
       if (!INTERFACE_TYPES.has(n.Metadata['Type'] as string)) continue;
       if (n.Metadata['Type'] === SUBSCRIBED_TYPE) this.#vethSlots.push(this.#current.length);
@@ -107,7 +112,7 @@ export class EventStream {
     const seq = this.#transientSeq++;
     const host = `h${String(this.#rng.int(400)).padStart(4, '0')}`;
     const node: Node = {
-      ID: `b3e1f0c4-7a51-5d2e-9c3b-${seq.toString(16).padStart(12, '0')}`,
+      ID: `${this.#idPrefix}${seq.toString(16).padStart(12, '0')}`,
       Metadata: {
         Name: `${host}-tmpveth${seq}`, Type: SUBSCRIBED_TYPE, MAC: `06:00:${this.#rng.hex(2)}:${this.#rng.hex(2)}:${this.#rng.hex(2)}:${this.#rng.hex(2)}`,
         MTU: 1500, State: 'UP', IfIndex: 1000 + (seq % 1000), TID: this.#rng.hex(32), Alias: `t${seq.toString(36)}`,
