@@ -14,7 +14,7 @@ import { parseQuery } from './parser/parser.js';
 import { LruCache } from './planner/cache.js';
 import { elementFilterOf } from './planner/element-filter.js';
 import type { Plan } from './planner/plan.js';
-import { planQuery } from './planner/planner.js';
+import { type PlanOptions, planQuery } from './planner/planner.js';
 import { StepRegistry } from './planner/registry.js';
 import { resolveTimeSlice } from './steps/context.js';
 import { coreExtension } from './steps/core.js';
@@ -96,10 +96,14 @@ export class GremlinEngine implements QueryEngine {
     if (typeof text !== 'string') throw parseError('the query must be a string', 0);
     const cached = this.#cache.get(text);
     if (cached !== undefined) return cached;
-    const plan = planQuery(parseQuery(text, this.#registry), this.#registry, this.#clock.now());
-    const q = new PlannedQuery(plan, this);
+    const q = this.plan(text);
     this.#cache.set(text, q);
     return q;
+  }
+
+  /** Parses and plans without the cache; `fuse: false` keeps every step separate (to test fusion). */
+  plan(text: string, options: PlanOptions = {}): PlannedQuery {
+    return new PlannedQuery(planQuery(parseQuery(text, this.#registry), this.#registry, this.#clock.now(), options), this);
   }
 
   async execute(query: string | ParsedQuery, view: GraphView, options: QueryOptions = {}): Promise<QueryResult> {

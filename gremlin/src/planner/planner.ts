@@ -34,8 +34,13 @@ export function fuseSteps(steps: readonly PlannedStep[]): PlannedStep[] {
   return out;
 }
 
+/** Planner switches; fusion can be turned off to check that it never changes results. */
+export interface PlanOptions {
+  readonly fuse?: boolean;
+}
+
 /** Turns a syntax tree into a plan; `now` is the engine clock, used to validate relative times. */
-export function planQuery(ast: QueryAst, registry: StepRegistry, now: number): Plan {
+export function planQuery(ast: QueryAst, registry: StepRegistry, now: number, options: PlanOptions = {}): Plan {
   let steps = ast.steps;
   let time: TimeSpec | undefined;
   const first = steps[0];
@@ -51,5 +56,5 @@ export function planQuery(ast: QueryAst, registry: StepRegistry, now: number): P
     planned.push(p);
     kind = p.output;
   }
-  return { text: ast.text, time, steps: fuseSteps(planned), output: kind };
+  return { text: ast.text, time, steps: options.fuse === false ? planned : fuseSteps(planned), output: kind };
 }
