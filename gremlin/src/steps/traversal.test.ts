@@ -36,6 +36,9 @@ describe('traversal steps', () => {
     ["G.V('veth1').InE().InV()", ['ns1', 'veth0']],
     ["G.V('host').Out().Out()", ['veth1', 'lo1', 'eth1', 'veth0', 'veth1']],
     ["G.E().Has('RelationType', 'layer2').BothV().Dedup()", ['br0', 'veth0', 'veth1', 'eth1']],
+    ["g.V().has('Name', 'veth0').outE().inV()", ['veth0']],
+    ["g.V().has('Name', 'veth0').outE().outV()", ['veth1']],
+    ["g.V().has('Name', 'veth0').both().has('Type', 'veth')", ['veth1']],
   ];
   for (const [q, want] of cases) {
     it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
