@@ -50,35 +50,38 @@ describe('engine', () => {
     assert.equal(node.DeletedAt, null);
   });
 
-  describe('elementFilter', () => {
-    const filterOf = (q: string) => engine.elementFilter(engine.parse(q));
+});
 
-    it('matches the nodes and edges the SubGraph query returns', async () => {
-      const queries = [
-        "G.V().Has('Type', 'veth').SubGraph()",
-        "G.V().Has('Type', Within('host', 'netns')).SubGraph('RelationType', 'ownership')",
-        "G.V().HasEither('Type', 'veth', 'Name', 'eth1').HasKey('MTU').HasNot('TID').SubGraph()",
-        'G.V().SubGraph()',
-        "g.V().has('MTU', Gte(1500)).subgraph('RelationType', 'layer2')",
-      ];
-      for (const q of queries) {
-        const f = filterOf(q);
-        assert.ok(f, q);
-        const [expected] = (await engine.execute(q, graph)).toJSON() as [{ Nodes: Node[]; Edges: Edge[] }];
-        const nodes = [...graph.nodes()].filter((n) => f.node(n));
-        const inside = new Set(nodes.map((n) => n.ID));
-        const edges = [...graph.edges()].filter((e) => inside.has(e.Parent) && inside.has(e.Child) && f.edge(e));
-        assert.deepEqual(nodes.map((n) => n.ID).sort(), expected.Nodes.map((n) => n.ID).sort(), q);
-        assert.deepEqual(edges.map((e) => e.ID).sort(), expected.Edges.map((e) => e.ID).sort(), q);
-      }
-    });
+describe('engine.elementFilter', () => {
+  const graph = fixtureGraph();
+  const engine = createEngine(defaultGremlinConfig());
+  const filterOf = (q: string) => engine.elementFilter(engine.parse(q));
 
-    it('is undefined for other query shapes', () => {
-      for (const q of ['G', "G.V().Has('Type', 'veth')", "G.V('eth0').SubGraph()", 'G.V().Out().SubGraph()',
-        'G.V().Limit(3).SubGraph()', 'G.E().SubGraph()', "G.At('-1m').V().SubGraph()", 'G.V().SubGraph().V().SubGraph()',
-        'G.V().Dedup().SubGraph()']) {
-        assert.equal(filterOf(q), undefined, q);
-      }
-    });
+  it('matches the nodes and edges the SubGraph query returns', async () => {
+    const queries = [
+      "G.V().Has('Type', 'veth').SubGraph()",
+      "G.V().Has('Type', Within('host', 'netns')).SubGraph('RelationType', 'ownership')",
+      "G.V().HasEither('Type', 'veth', 'Name', 'eth1').HasKey('MTU').HasNot('TID').SubGraph()",
+      'G.V().SubGraph()',
+      "g.V().has('MTU', Gte(1500)).subgraph('RelationType', 'layer2')",
+    ];
+    for (const q of queries) {
+      const f = filterOf(q);
+      assert.ok(f, q);
+      const [expected] = (await engine.execute(q, graph)).toJSON() as [{ Nodes: Node[]; Edges: Edge[] }];
+      const nodes = [...graph.nodes()].filter((n) => f.node(n));
+      const inside = new Set(nodes.map((n) => n.ID));
+      const edges = [...graph.edges()].filter((e) => inside.has(e.Parent) && inside.has(e.Child) && f.edge(e));
+      assert.deepEqual(nodes.map((n) => n.ID).sort(), expected.Nodes.map((n) => n.ID).sort(), q);
+      assert.deepEqual(edges.map((e) => e.ID).sort(), expected.Edges.map((e) => e.ID).sort(), q);
+    }
+  });
+
+  it('is undefined for other query shapes', () => {
+    for (const q of ['G', "G.V().Has('Type', 'veth')", "G.V('eth0').SubGraph()", 'G.V().Out().SubGraph()',
+      'G.V().Limit(3).SubGraph()', 'G.E().SubGraph()', "G.At('-1m').V().SubGraph()", 'G.V().SubGraph().V().SubGraph()',
+      'G.V().Dedup().SubGraph()']) {
+      assert.equal(filterOf(q), undefined, q);
+    }
   });
 });

@@ -88,6 +88,12 @@ describe('extension interface', () => {
     assert.throws(() => engine.parse("G.V().Greet().Has('a')"), { code: 'GREMLIN_INVALID_STEP' });
   });
 
+});
+
+describe('extension interface: context, faults and registration', () => {
+  const graph = fixtureGraph();
+  const engine = createEngine(defaultGremlinConfig(), { extensions: [toyExtension()] });
+
   it('shows the time slice to steps after At()', async () => {
     const withHistory = createEngine(defaultGremlinConfig(), {
       extensions: [toyExtension()], history: { view: async (): Promise<GraphView> => graph },

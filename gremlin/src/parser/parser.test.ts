@@ -3,6 +3,28 @@ import { StepRegistry } from '../planner/registry.js';
 import { coreExtension } from '../steps/core.js';
 import { MAX_NESTING, parseQuery } from './parser.js';
 
+const errors: readonly (readonly [string, number, string?])[] = [
+  ['', 0, 'end of input'],
+  ['   ', 3, 'end of input'],
+  ['V()', 0, 'V'],
+  ['G V()', 2, 'V'],
+  ['G.', 2, 'end of input'],
+  ['G.V(', 4, 'end of input'],
+  ['G.V()..Out()', 6, '.'],
+  ['G.V().Has', 9, 'end of input'],
+  ["G.V().Has('Name' 'eth0')", 17, "'eth0'"],
+  ["G.V().Has('Name',)", 17, ')'],
+  ["G.V().Has(,'Name')", 10, ','],
+  ["G.V().Has('a',,'b')", 14, ','],
+  ['G.V().Ne(1)', 6, 'Ne'],
+  ['G.V().Has(V())', 10, 'V'],
+  ['G.V().G()', 7, '('],
+  ["G.V().Has('a', Within)", 21, ')'],
+  ['G.V())', 5, ')'],
+  ['G.V().Out().', 12, 'end of input'],
+  ['G.At', 4, 'end of input'],
+];
+
 describe('parser', () => {
   const keywords = new StepRegistry();
   keywords.register(coreExtension);
@@ -27,27 +49,6 @@ describe('parser', () => {
     assert.deepEqual(parse(' G . V ( ) ').steps, [{ name: 'V', params: [], pos: 5, bare: false }]);
   });
 
-  const errors: readonly (readonly [string, number, string?])[] = [
-    ['', 0, 'end of input'],
-    ['   ', 3, 'end of input'],
-    ['V()', 0, 'V'],
-    ['G V()', 2, 'V'],
-    ['G.', 2, 'end of input'],
-    ['G.V(', 4, 'end of input'],
-    ['G.V()..Out()', 6, '.'],
-    ['G.V().Has', 9, 'end of input'],
-    ["G.V().Has('Name' 'eth0')", 17, "'eth0'"],
-    ["G.V().Has('Name',)", 17, ')'],
-    ["G.V().Has(,'Name')", 10, ','],
-    ["G.V().Has('a',,'b')", 14, ','],
-    ['G.V().Ne(1)', 6, 'Ne'],
-    ['G.V().Has(V())', 10, 'V'],
-    ['G.V().G()', 7, '('],
-    ["G.V().Has('a', Within)", 21, ')'],
-    ['G.V())', 5, ')'],
-    ['G.V().Out().', 12, 'end of input'],
-    ['G.At', 4, 'end of input'],
-  ];
   for (const [text, position, found] of errors) {
     it(`reports ${JSON.stringify(text)} at position ${position}`, () => {
       assert.throws(() => parse(text), (err: { code: string; details: Record<string, unknown> }) => {

@@ -4,7 +4,7 @@ import { createEngine } from '../engine.js';
 import { chainGraph, CountingView, fixtureGraph, ids } from '../testing.js';
 import { LruCache } from './cache.js';
 
-describe('planner', () => {
+describe('planner index use', () => {
   const graph = fixtureGraph();
   const engine = createEngine(defaultGremlinConfig());
   const counted = async (q: string, inner = graph): Promise<{ result: unknown; counts: CountingView['counts'] }> => {
@@ -53,6 +53,17 @@ describe('planner', () => {
     assert.deepEqual(result, ['e-br0-veth0', 'e-veth0-veth1']);
     assert.deepEqual([counts.edgeLookups, counts.edgeScans], [1, 0]);
   });
+
+});
+
+describe('planner fusion', () => {
+  const graph = fixtureGraph();
+  const engine = createEngine(defaultGremlinConfig());
+  const counted = async (q: string, inner = graph): Promise<{ result: unknown; counts: CountingView['counts'] }> => {
+    const view = new CountingView(inner);
+    const result = ids((await engine.execute(q, view)).toJSON());
+    return { result, counts: view.counts };
+  };
 
   it('fuses V with its filters and window into one step', () => {
     const q = engine.parse("G.V().Has('Type', 'device').HasKey('IPV4').HasNot('TID').HasEither('MTU', 1450, 'Name', 'lo').Limit(2)");

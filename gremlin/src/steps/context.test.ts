@@ -19,10 +19,38 @@ class FakeHistory implements HistoryProvider {
   }
 }
 
+const NOW = 1_700_000_000_000;
+
+const slices: readonly (readonly [string, TimeSlice])[] = [
+  ['G.At(1717000000)', { start: 1717000000000, end: 1717000000000, point: true }],
+  ['G.At(1717000000123)', { start: 1717000000123, end: 1717000000123, point: true }],
+  ["G.At('-5m')", { start: NOW - 300_000, end: NOW - 300_000, point: true }],
+  ["G.At('-1h30m')", { start: NOW - 5_400_000, end: NOW - 5_400_000, point: true }],
+  ['G.At(NOW)', { start: NOW, end: NOW, point: true }],
+  ['G.Context(NOW, 300)', { start: NOW - 300_000, end: NOW, point: false }],
+  ["G.at(now, '1h')", { start: NOW - 3_600_000, end: NOW, point: false }],
+  ['G.At(NOW, FOREVER)', { start: 0, end: NOW, point: false }],
+  ["G.At('Mon, 02 Jan 2006 15:04:05 MST')", { start: 1136239445000, end: 1136239445000, point: true }],
+  ["G.At(1717000000, '0s')", { start: 1717000000000, end: 1717000000000, point: false }],
+];
+
+const errors: QueryCases = [
+  ['G.At()', 'GREMLIN_INVALID_PARAMS'],
+  ["G.At('now')", 'GREMLIN_INVALID_PARAMS'],
+  ["G.At('yesterday')", 'GREMLIN_INVALID_PARAMS'],
+  ['G.At(TRUE)', 'GREMLIN_INVALID_PARAMS'],
+  ["G.At(NOW, 'x')", 'GREMLIN_INVALID_PARAMS'],
+  ["G.At(NOW, '-5m')", 'GREMLIN_INVALID_PARAMS'],
+  ['G.At(NOW, ASC)', 'GREMLIN_INVALID_PARAMS'],
+  ['G.At(FOREVER)', 'GREMLIN_INVALID_PARAMS'],
+  ['G.At(1, 2, 3)', 'GREMLIN_INVALID_PARAMS'],
+  ['G.V().At(NOW)', 'GREMLIN_INVALID_STEP'],
+  ['G.At(NOW).At(NOW)', 'GREMLIN_INVALID_STEP'],
+  ['G.At(NOW).V().Context(NOW)', 'GREMLIN_INVALID_STEP'],
+];
+
 describe('At and Context', () => {
   const live = fixtureGraph();
-  const NOW = 1_700_000_000_000;
-
   function setup(): { clock: ManualClock; history: FakeHistory; run: (q: string) => Promise<unknown> } {
     const clock = new ManualClock(NOW);
     const past = new MemoryGraph();
@@ -32,18 +60,6 @@ describe('At and Context', () => {
     return { clock, history, run: async (q) => ids((await engine.execute(q, live)).toJSON()) };
   }
 
-  const slices: readonly (readonly [string, TimeSlice])[] = [
-    ['G.At(1717000000)', { start: 1717000000000, end: 1717000000000, point: true }],
-    ['G.At(1717000000123)', { start: 1717000000123, end: 1717000000123, point: true }],
-    ["G.At('-5m')", { start: NOW - 300_000, end: NOW - 300_000, point: true }],
-    ["G.At('-1h30m')", { start: NOW - 5_400_000, end: NOW - 5_400_000, point: true }],
-    ['G.At(NOW)', { start: NOW, end: NOW, point: true }],
-    ['G.Context(NOW, 300)', { start: NOW - 300_000, end: NOW, point: false }],
-    ["G.at(now, '1h')", { start: NOW - 3_600_000, end: NOW, point: false }],
-    ['G.At(NOW, FOREVER)', { start: 0, end: NOW, point: false }],
-    ["G.At('Mon, 02 Jan 2006 15:04:05 MST')", { start: 1136239445000, end: 1136239445000, point: true }],
-    ["G.At(1717000000, '0s')", { start: 1717000000000, end: 1717000000000, point: false }],
-  ];
   for (const [q, want] of slices) {
     it(`${q} asks history for ${JSON.stringify(want)}`, async () => {
       const { history, run } = setup();
@@ -78,20 +94,6 @@ describe('At and Context', () => {
     await assert.rejects(engine.execute('G.At(NOW).V()', live, { timeoutMs: 30 }), { code: 'GREMLIN_TIMEOUT', statusCode: 408 });
   });
 
-  const errors: QueryCases = [
-    ['G.At()', 'GREMLIN_INVALID_PARAMS'],
-    ["G.At('now')", 'GREMLIN_INVALID_PARAMS'],
-    ["G.At('yesterday')", 'GREMLIN_INVALID_PARAMS'],
-    ['G.At(TRUE)', 'GREMLIN_INVALID_PARAMS'],
-    ["G.At(NOW, 'x')", 'GREMLIN_INVALID_PARAMS'],
-    ["G.At(NOW, '-5m')", 'GREMLIN_INVALID_PARAMS'],
-    ['G.At(NOW, ASC)', 'GREMLIN_INVALID_PARAMS'],
-    ['G.At(FOREVER)', 'GREMLIN_INVALID_PARAMS'],
-    ['G.At(1, 2, 3)', 'GREMLIN_INVALID_PARAMS'],
-    ['G.V().At(NOW)', 'GREMLIN_INVALID_STEP'],
-    ['G.At(NOW).At(NOW)', 'GREMLIN_INVALID_STEP'],
-    ['G.At(NOW).V().Context(NOW)', 'GREMLIN_INVALID_STEP'],
-  ];
   for (const [q, code] of errors) {
     it(`${q} fails with ${String(code)}`, async () => {
       const { run } = setup();
