@@ -7,6 +7,9 @@ import { GraphResult } from '../results/results.js';
 import type { Budget } from './budget.js';
 import type { ExecContext } from './context.js';
 
+/** Longest delay setTimeout honours; longer budgets are waited for in one such period. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 const isPromise = (v: unknown): v is Promise<QueryResult> => typeof (v as Promise<unknown> | undefined)?.then === 'function';
 
 /** Waits for a promise, failing with GREMLIN_TIMEOUT when the query deadline passes first. */
@@ -15,7 +18,7 @@ export async function withDeadline<T>(p: Promise<T>, budget: Budget): Promise<T>
   if (ms <= 0) throw budget.timeoutError();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(budget.timeoutError()), Math.ceil(ms));
+    timer = setTimeout(() => reject(budget.timeoutError()), Math.min(Math.ceil(ms), MAX_TIMER_MS));
     timer.unref();
   });
   try {

@@ -7,7 +7,8 @@ import { elementGetter, type Filter } from '../predicates/filter.js';
 import type { Window } from '../steps/window.js';
 import { Collector } from './collector.js';
 
-function lookup<T extends Element>(view: GraphView, edges: boolean, key: string, values: readonly PlainValue[]): T[] | undefined {
+function lookup<T extends Element>(view: GraphView, edges: boolean, key: string, values: readonly PlainValue[],
+  budget: QueryBudget): T[] | undefined {
   if (values.length === 1) {
     return (edges ? view.lookupEdges(key, values[0]) : view.lookupNodes(key, values[0])) as T[] | undefined;
   }
@@ -15,7 +16,10 @@ function lookup<T extends Element>(view: GraphView, edges: boolean, key: string,
   for (const v of values) {
     const hit = (edges ? view.lookupEdges(key, v) : view.lookupNodes(key, v)) as T[] | undefined;
     if (hit === undefined) return undefined;
-    for (const e of hit) seen.add(e);
+    for (const e of hit) {
+      budget.tick();
+      seen.add(e);
+    }
   }
   return [...seen];
 }
@@ -57,7 +61,7 @@ function select<T extends Element>(view: GraphView, edges: boolean, filter: Filt
     for (let i = 0; i < terms.length; i++) {
       const t = terms[i];
       if (t?.key === undefined || t.lookup === undefined) continue;
-      const hit = lookup<T>(view, edges, t.key, t.lookup);
+      const hit = lookup<T>(view, edges, t.key, t.lookup, budget);
       if (hit !== undefined) return refine(hit, filter, i, window, budget);
     }
   }
