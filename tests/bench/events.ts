@@ -4,7 +4,7 @@ import { MemoryGraph, type ApplyResult, type GraphEvent } from '@topoflow/graph'
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { forceGc, type BenchContext, type Benchmark } from './benchmark.js';
 import { EventStream } from './event-stream.js';
-import { fmtRate, fmtRatio, type BenchReport, type Measurement } from './report.js';
+import { fmtRate, type BenchReport, type Measurement } from './report.js';
 import { buildSynthetic, describeSynthetic, syntheticSpec } from './synthetic.js';
 
 /** Events applied between two turns of the event loop, as when they arrive in socket reads. */

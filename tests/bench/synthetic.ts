@@ -45,19 +45,17 @@ export interface SyntheticSummary {
   hostNames: string[];
   /** Randomly chosen interfaces with unique names, for lookups that vary across iterations. */
   samples: NamedSample[];
-  /** Two hosts in different racks at the two ends of the host list. */
-  farHosts: [string, string];
 }
 
 /** Creation time of every generated element, so the output is identical on every run. */
 export const SYNTHETIC_EPOCH = 1_767_225_600_000;
-const SAMPLE_SIZE = 1024;
+const SAMPLE_SIZE = 4096;
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 class Builder {
   readonly summary: SyntheticSummary = {
-    nodes: 0, edges: 0, keysPerNode: 0, byType: {}, byRelation: {}, hostNames: [], samples: [], farHosts: ['', ''],
+    nodes: 0, edges: 0, keysPerNode: 0, byType: {}, byRelation: {}, hostNames: [], samples: [],
   };
   readonly #sink: TopologySink;
   readonly #rng: Prng;
@@ -200,7 +198,6 @@ export function buildSynthetic(sink: TopologySink, spec: SyntheticSpec): Synthet
   }
   const summary = b.finish();
   summary.hostNames = hosts.map((h) => h.name);
-  summary.farHosts = [hosts[0]?.name ?? '', hosts[n - 1]?.name ?? ''];
   return summary;
 }
 
