@@ -1,0 +1,46 @@
+// Turns validated node and edge bodies (REST or WebSocket) into graph inputs, filling what the client left out.
+import { type Edge, type EdgeInput, type Node, type NodeInput, decodeEdge, decodeNode } from '@topoflow/graph';
+import { AnalyzerErrors, analyzerError } from '../errors.js';
+import { schemaViolations } from '../http/errors.js';
+
+/** A compiled JSON-schema validator (fastify's ajv functions have this shape). */
+export type Validate = ((data: unknown) => boolean) & { errors?: readonly unknown[] | null };
+
+/** Compiles a JSON schema into a validator. */
+export type SchemaCompiler = (schema: object) => Validate;
+
+/** Throws ANALYZER_VALIDATION_ERROR listing the violations when `data` does not match. */
+export function checkSchema(validate: Validate, data: unknown, what: string): void {
+  if (validate(data)) return;
+  const violations = schemaViolations(validate.errors);
+  const first = violations[0];
+  const where = first === undefined ? '' : ` (${first.path || '/'} ${first.message})`;
+  throw analyzerError(AnalyzerErrors.VALIDATION_ERROR, `invalid ${what}${where}`, { in: what, violations });
+}
+
+/** Values an element gets for the fields it lacks. */
+export interface ElementDefaults {
+  now: number;
+  host: string;
+  origin: string;
+  /** When set, replaces whatever Origin the element carries (publishers). */
+  forceOrigin?: string;
+}
+
+function common(n: Node, d: ElementDefaults): NodeInput {
+  return {
+    ID: n.ID, Metadata: { ...n.Metadata }, Host: n.Host, Origin: d.forceOrigin ?? n.Origin,
+    CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, Revision: n.Revision,
+  };
+}
+
+/** The node to create from a body; new elements start at revision 1 unless the body says otherwise. */
+export function nodeInput(body: unknown, d: ElementDefaults, path = 'node'): NodeInput {
+  return common(decodeNode(body, { now: d.now, host: d.host, origin: d.origin, revision: 1 }, path), d);
+}
+
+/** The edge to create from a body. */
+export function edgeInput(body: unknown, d: ElementDefaults, path = 'edge'): EdgeInput {
+  const e: Edge = decodeEdge(body, { now: d.now, host: d.host, origin: d.origin, revision: 1 }, path);
+  return { ...common(e, d), Parent: e.Parent, Child: e.Child };
+}
