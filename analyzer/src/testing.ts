@@ -70,3 +70,25 @@ export async function startTestAnalyzer(
   const a = analyzer.address as { host: string; port: number };
   return { analyzer, base: `http://${a.host}:${a.port}`, ws: `ws://${a.host}:${a.port}` };
 }
+
+/** Fixed queries of sampleEngine(). */
+export const SAMPLE_QUERIES = {
+  /** Per-element filter: nodes whose Color is blue, edges other than RelationType "hidden". */
+  blue: "G.V().Has('Color','blue').SubGraph()",
+  /** Filter without a per-element form (re-run after changes): veth nodes. */
+  veth: "G.V().Has('Type','veth').SubGraph()",
+  /** A value result. */
+  count: 'G.V().Count()',
+} as const;
+
+/** A fake engine answering SAMPLE_QUERIES. */
+export function sampleEngine(): FakeQueryEngine {
+  return new FakeQueryEngine({
+    [SAMPLE_QUERIES.blue]: {
+      kind: 'graph', incremental: true,
+      node: (n) => n.Metadata.Color === 'blue', edge: (e) => e.Metadata.RelationType !== 'hidden',
+    },
+    [SAMPLE_QUERIES.veth]: { kind: 'graph', incremental: false, node: (n) => n.Metadata.Type === 'veth' },
+    [SAMPLE_QUERIES.count]: { kind: 'value', value: 3 },
+  });
+}

@@ -73,7 +73,6 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   );
   const http = reporter.child('http');
   const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
-  let analyzer: Analyzer | undefined;
   const api = new ApiServer({ listen: c.listen, bodyLimit: c.bodyLimit, cors: c.cors }, {
     logger: http.logger,
     ws,
@@ -86,7 +85,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => registerElementRoutes(app, { graph, hostId, clock }),
       (app) => registerStatusRoutes(app, {
         hostId, version: packageVersion(), reporter,
-        isReady: () => analyzer?.ready ?? false,
+        isReady: () => analyzer.ready,
         publishers: () => ws.status('publisher'),
         subscribers: () => ws.status('subscriber'),
         beforeScrape: () => {
@@ -99,7 +98,8 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => publishers.register(app),
     ],
   });
-  analyzer = new Analyzer(config, {
+  // The readiness probe above reads `analyzer` only when a request arrives, after this line ran.
+  const analyzer: Analyzer = new Analyzer(config, {
     hostId, graph, engine, reporter, ws, subscribers, publishers, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return analyzer;

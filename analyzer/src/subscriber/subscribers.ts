@@ -31,6 +31,9 @@ export interface SubscribersDeps {
   reporter: ComponentReporter;
 }
 
+/** Path of the subscriber endpoint. */
+export const SUBSCRIBER_PATH = '/ws/subscriber';
+
 const ENDPOINT = 'subscriber';
 
 /** The subscriber endpoint and its sessions. */
@@ -88,7 +91,7 @@ export class Subscribers {
   /** Registers GET /ws/subscriber. */
   register(app: FastifyInstance): void {
     const ws = this.#deps.ws;
-    app.get(ENDPOINT_PATH, {
+    app.get(SUBSCRIBER_PATH, {
       websocket: true,
       preValidation: async (request) => {
         if (!request.ws) return;
@@ -112,19 +115,16 @@ export class Subscribers {
       return;
     }
     const ws = this.#deps.ws;
-    let created: SubscriberSession | undefined;
+    // The close callback runs asynchronously, once `session` below exists.
     const conn: WsConnection = ws.accept(ENDPOINT, socket, accepted.handshake, () => {
-      if (created !== undefined) {
-        created.close();
-        this.#sessions.delete(created);
-      }
+      session.close();
+      this.#sessions.delete(session);
     });
     const session = new SubscriberSession(conn, {
       ...this.#deps, debounceMs: this.#config.debounceMs, log: this.#log,
       validateSyncRequest: request.compileValidationSchema(SYNC_REQUEST_SCHEMA),
       filterRuns: this.#metrics.filterRuns, filterErrors: this.#metrics.filterErrors,
     }, accepted.filter);
-    created = session;
     if (!conn.closing) this.#sessions.add(session);
     dispatchMessages({
       endpoint: ENDPOINT, conn, ws, validateEnvelope: request.compileValidationSchema(ENVELOPE_SCHEMA),
@@ -132,6 +132,3 @@ export class Subscribers {
     });
   }
 }
-
-/** Path of the subscriber endpoint. */
-export const ENDPOINT_PATH = '/ws/subscriber';

@@ -1,0 +1,39 @@
+// Defaults of the analyzer configuration and the checks run on it.
+import assert from 'node:assert/strict';
+import { isAppError, loadConfig } from '@topoflow/common';
+import { defaultAnalyzerServiceConfig, resolveAnalyzerConfig } from './config.js';
+
+describe('analyzer config', () => {
+  it('has usable defaults', () => {
+    const r = resolveAnalyzerConfig(defaultAnalyzerServiceConfig().analyzer);
+    assert.equal(r.listen, '127.0.0.1:8082');
+    assert.equal(r.pingIntervalMs, 2000);
+    assert.equal(r.pongTimeoutMs, 5000);
+    assert.equal(r.queueSize, 10_000);
+    assert.equal(r.bodyLimit, 64 * 1024 * 1024);
+    assert.equal(r.debounceMs, 100);
+  });
+
+  it('loads through loadConfig with environment overrides', () => {
+    const c = loadConfig({
+      defaults: defaultAnalyzerServiceConfig() as unknown as Record<string, unknown>,
+      env: { TOPOFLOW_ANALYZER_WS_QUEUE_SIZE: '50', TOPOFLOW_HOST_ID: 'h1' },
+    }) as unknown as ReturnType<typeof defaultAnalyzerServiceConfig>;
+    assert.equal(c.analyzer.ws.queueSize, 50);
+    assert.equal(c.hostId, 'h1');
+  });
+
+  it('lists every unusable value with ANALYZER_CONFIG_INVALID', () => {
+    const c = defaultAnalyzerServiceConfig().analyzer;
+    c.ws.pingInterval = 'soon';
+    c.ws.queueSize = 0;
+    c.api.bodyLimit = 'huge';
+    try {
+      resolveAnalyzerConfig(c);
+      assert.fail('expected an error');
+    } catch (err) {
+      assert.ok(isAppError(err, 'ANALYZER_CONFIG_INVALID'));
+      assert.equal((err.details?.problems as string[]).length, 3);
+    }
+  });
+});
