@@ -6,12 +6,14 @@ import { defaultAnalyzerServiceConfig, resolveAnalyzerConfig } from './config.js
 describe('analyzer config', () => {
   it('has usable defaults', () => {
     const r = resolveAnalyzerConfig(defaultAnalyzerServiceConfig().analyzer);
-    assert.equal(r.listen, '127.0.0.1:8082');
-    assert.equal(r.pingIntervalMs, 2000);
-    assert.equal(r.pongTimeoutMs, 5000);
-    assert.equal(r.queueSize, 10_000);
-    assert.equal(r.bodyLimit, 64 * 1024 * 1024);
-    assert.equal(r.debounceMs, 100);
+    assert.equal(r.api.listen, '127.0.0.1:8082');
+    assert.equal(r.ws.pingIntervalMs, 2000);
+    assert.equal(r.ws.pongTimeoutMs, 5000);
+    assert.equal(r.ws.queueSize, 10_000);
+    assert.equal(r.ws.maxPayload, 64 * 1024 * 1024);
+    assert.equal(r.api.bodyLimit, 64 * 1024 * 1024);
+    assert.equal(r.subscribers.debounceMs, 100);
+    assert.equal(r.query.timeoutMs, 30_000);
   });
 
   it('loads through loadConfig with environment overrides', () => {

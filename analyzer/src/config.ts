@@ -3,6 +3,10 @@ import { AppError, type LogConfig, parseDuration, parseSize } from '@topoflow/co
 import { defaultMemoryGraphConfig } from '@topoflow/graph';
 import { type GremlinConfig, defaultGremlinConfig } from '@topoflow/gremlin';
 import { AnalyzerErrors } from './errors.js';
+import type { ApiServerConfig } from './http/api-server.js';
+import type { PublishersConfig } from './publisher/publishers.js';
+import type { SubscribersConfig } from './subscriber/subscribers.js';
+import type { WsServerConfig } from './ws/ws-server.js';
 
 /** The live graph held by the analyzer. */
 export interface AnalyzerGraphConfig {
@@ -38,6 +42,10 @@ export interface AnalyzerWsConfig {
   compression: boolean;
   /** Time a closing connection gets to finish its close handshake before it is cut. */
   closeGrace: string;
+  /** Messages read but not yet handled per connection before reading from it pauses. */
+  maxPending: number;
+  /** Minimum delay between two logs of rejected messages (per endpoint). */
+  errorLogInterval: string;
 }
 
 /** Subscriber settings. */
@@ -50,10 +58,6 @@ export interface AnalyzerSubscriberConfig {
 export interface AnalyzerPublisherConfig {
   /** Elements of a Sync applied between two yields to the event loop. */
   syncBatch: number;
-  /** Messages read but not yet applied before reading from the socket pauses. */
-  maxPending: number;
-  /** Minimum delay between two logs of rejected messages of one connection. */
-  errorLogInterval: string;
 }
 
 /** The analyzer section of the configuration. */
@@ -80,10 +84,10 @@ export function defaultAnalyzerConfig(): AnalyzerConfig {
     api: { bodyLimit: '64MiB', cors: true },
     ws: {
       pingInterval: '2s', pongTimeout: '5s', queueSize: 10_000, writeBufferSize: '4MiB', maxPayload: '64MiB',
-      compression: false, closeGrace: '1s',
+      compression: false, closeGrace: '1s', maxPending: 1000, errorLogInterval: '10s',
     },
     subscriber: { debounce: '100ms' },
-    publisher: { syncBatch: 2000, maxPending: 1000, errorLogInterval: '10s' },
+    publisher: { syncBatch: 2000 },
     shutdownTimeout: '10s',
   };
 }
@@ -101,24 +105,13 @@ export function defaultAnalyzerServiceConfig(): AnalyzerServiceConfig {
   return { hostId: '', logging: { level: 'info', format: 'auto' }, analyzer: defaultAnalyzerConfig() };
 }
 
-/** The analyzer settings with durations and sizes converted to numbers. */
+/** The analyzer settings with durations and sizes converted to numbers, grouped by component. */
 export interface ResolvedAnalyzerConfig {
-  listen: string;
-  bodyLimit: number;
-  cors: boolean;
-  pingIntervalMs: number;
-  pongTimeoutMs: number;
-  queueSize: number;
-  writeBufferSize: number;
-  maxPayload: number;
-  compression: boolean;
-  closeGraceMs: number;
-  debounceMs: number;
-  syncBatch: number;
-  maxPending: number;
-  errorLogIntervalMs: number;
-  queryTimeoutMs: number;
-  maxResultSize: number;
+  api: ApiServerConfig;
+  ws: WsServerConfig;
+  subscribers: SubscribersConfig;
+  publishers: PublishersConfig;
+  query: { timeoutMs: number; maxResultSize: number };
   shutdownTimeoutMs: number;
 }
 
@@ -150,23 +143,22 @@ export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig
     problems.push(`analyzer.${path}: must be a positive integer`);
     return 1;
   };
+  const errorLogIntervalMs = duration('ws.errorLogInterval', c.ws.errorLogInterval, 0);
+  const maxPending = count('ws.maxPending', c.ws.maxPending);
   const resolved: ResolvedAnalyzerConfig = {
-    listen: c.listen,
-    bodyLimit: size('api.bodyLimit', c.api.bodyLimit),
-    cors: c.api.cors,
-    pingIntervalMs: duration('ws.pingInterval', c.ws.pingInterval, 1),
-    pongTimeoutMs: duration('ws.pongTimeout', c.ws.pongTimeout, 1),
-    queueSize: count('ws.queueSize', c.ws.queueSize),
-    writeBufferSize: size('ws.writeBufferSize', c.ws.writeBufferSize),
-    maxPayload: size('ws.maxPayload', c.ws.maxPayload),
-    compression: c.ws.compression,
-    closeGraceMs: duration('ws.closeGrace', c.ws.closeGrace, 0),
-    debounceMs: duration('subscriber.debounce', c.subscriber.debounce, 0),
-    syncBatch: count('publisher.syncBatch', c.publisher.syncBatch),
-    maxPending: count('publisher.maxPending', c.publisher.maxPending),
-    errorLogIntervalMs: duration('publisher.errorLogInterval', c.publisher.errorLogInterval, 0),
-    queryTimeoutMs: duration('gremlin.timeout', c.gremlin.timeout, 1),
-    maxResultSize: count('gremlin.maxResultSize', c.gremlin.maxResultSize),
+    api: { listen: c.listen, bodyLimit: size('api.bodyLimit', c.api.bodyLimit), cors: c.api.cors },
+    ws: {
+      pingIntervalMs: duration('ws.pingInterval', c.ws.pingInterval, 1),
+      pongTimeoutMs: duration('ws.pongTimeout', c.ws.pongTimeout, 1),
+      queueSize: count('ws.queueSize', c.ws.queueSize),
+      writeBufferSize: size('ws.writeBufferSize', c.ws.writeBufferSize),
+      maxPayload: size('ws.maxPayload', c.ws.maxPayload),
+      compression: c.ws.compression,
+      closeGraceMs: duration('ws.closeGrace', c.ws.closeGrace, 0),
+    },
+    subscribers: { debounceMs: duration('subscriber.debounce', c.subscriber.debounce, 0), maxPending, errorLogIntervalMs },
+    publishers: { syncBatch: count('publisher.syncBatch', c.publisher.syncBatch), maxPending, errorLogIntervalMs },
+    query: { timeoutMs: duration('gremlin.timeout', c.gremlin.timeout, 1), maxResultSize: count('gremlin.maxResultSize', c.gremlin.maxResultSize) },
     shutdownTimeoutMs: duration('shutdownTimeout', c.shutdownTimeout, 1),
   };
   if (problems.length > 0) {

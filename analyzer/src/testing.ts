@@ -92,3 +92,4 @@ export function sampleEngine(): FakeQueryEngine {
     [SAMPLE_QUERIES.count]: { kind: 'value', value: 3 },
   });
 }
+export { TestWsClient, refusedUpgrade, type WsMessage } from './ws/test-client.js';

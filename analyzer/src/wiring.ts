@@ -57,23 +57,14 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const edgesGauge = graphReporter.gauge('edges', 'Edges in the live graph');
   const droppedEvents = graphReporter.gauge('events_dropped', 'Graph events dropped because the delivery queue was full');
   const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock });
-  const queryOptions = { timeoutMs: c.queryTimeoutMs, maxResultSize: c.maxResultSize };
+  const queryOptions = { ...c.query };
 
-  const ws = new WsServer({
-    pingIntervalMs: c.pingIntervalMs, pongTimeoutMs: c.pongTimeoutMs, queueSize: c.queueSize,
-    writeBufferSize: c.writeBufferSize, maxPayload: c.maxPayload, compression: c.compression, closeGraceMs: c.closeGraceMs,
-  }, { hostId, clock, reporter: reporter.child('ws') });
-  const subscribers = new Subscribers(
-    { debounceMs: c.debounceMs, maxPending: c.maxPending, errorLogIntervalMs: c.errorLogIntervalMs },
-    { graph, engine, queryOptions, ws, reporter: reporter.child('subscriber') },
-  );
-  const publishers = new Publishers(
-    { syncBatch: c.syncBatch, maxPending: c.maxPending, errorLogIntervalMs: c.errorLogIntervalMs },
-    { graph, clock, ws, reporter: reporter.child('publisher') },
-  );
+  const ws = new WsServer(c.ws, { hostId, clock, reporter: reporter.child('ws') });
+  const subscribers = new Subscribers(c.subscribers, { graph, engine, queryOptions, ws, reporter: reporter.child('subscriber') });
+  const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
   const http = reporter.child('http');
   const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
-  const api = new ApiServer({ listen: c.listen, bodyLimit: c.bodyLimit, cors: c.cors }, {
+  const api = new ApiServer(c.api, {
     logger: http.logger,
     ws,
     onError: (err, body) => {

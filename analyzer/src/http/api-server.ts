@@ -5,12 +5,18 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { WsServer } from '../ws/ws-server.js';
 import { type ErrorBody, installErrorHandling } from './errors.js';
+import { defaultAnalyzerConfig, resolveAnalyzerConfig } from '../config.js';
 
 /** Settings of the HTTP server. */
 export interface ApiServerConfig {
   listen: string;
   bodyLimit: number;
   cors: boolean;
+}
+
+/** Defaults of the HTTP server. */
+export function defaultApiServerConfig(): ApiServerConfig {
+  return resolveAnalyzerConfig(defaultAnalyzerConfig()).api;
 }
 
 /** What the HTTP server needs. */

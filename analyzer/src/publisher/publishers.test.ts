@@ -180,6 +180,24 @@ describe('publisher endpoint', () => {
     assert.equal(analyzer.graph.getNode('pa')?.Origin, 'seed.p');
   });
 
+  it('closes a connection whose message exceeds ws.maxPayload, and keeps serving others', async () => {
+    const { analyzer: small, ws } = await startTestAnalyzer((c) => {
+      c.analyzer.ws.maxPayload = '1KiB';
+    }, { engine: sampleEngine() });
+    try {
+      const c = await TestWsClient.connect(`${ws}/ws/publisher`, { 'X-Host-ID': 'big' });
+      c.send('NodeAdded', node('a', { Pad: 'x'.repeat(2048) }));
+      assert.equal((await c.closed).code, 1009);
+      const other = await TestWsClient.connect(`${ws}/ws/publisher`, { 'X-Host-ID': 'ok' });
+      other.send('NodeAdded', node('b'));
+      await settle(other);
+      await other.close();
+      assert.equal(small.graph.nodeCount, 1);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('refuses an unknown persistence policy', async () => {
     await assert.rejects(TestWsClient.connect(url, { 'X-Persistence-Policy': 'Forever' }), (err: { status?: number }) => err.status === 400);
   });

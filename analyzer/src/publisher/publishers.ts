@@ -11,12 +11,18 @@ import { type Handshake, parseHandshake } from '../ws/handshake.js';
 import { RateLimitedLog } from '../ws/rate-limited-log.js';
 import type { WsServer } from '../ws/ws-server.js';
 import { PublisherSession } from './session.js';
+import { defaultAnalyzerConfig, resolveAnalyzerConfig } from '../config.js';
 
 /** Publisher settings. */
 export interface PublishersConfig {
   syncBatch: number;
   maxPending: number;
   errorLogIntervalMs: number;
+}
+
+/** Defaults of the publisher endpoint. */
+export function defaultPublishersConfig(): PublishersConfig {
+  return resolveAnalyzerConfig(defaultAnalyzerConfig()).publishers;
 }
 
 /** What the publisher endpoint needs. */

@@ -14,12 +14,18 @@ import type { WsServer } from '../ws/ws-server.js';
 import { type PreparedFilter, prepareFilter } from './filter.js';
 import { EventMessages } from './messages.js';
 import { SubscriberSession } from './session.js';
+import { defaultAnalyzerConfig, resolveAnalyzerConfig } from '../config.js';
 
 /** Subscriber settings. */
 export interface SubscribersConfig {
   debounceMs: number;
   maxPending: number;
   errorLogIntervalMs: number;
+}
+
+/** Defaults of the subscriber endpoint. */
+export function defaultSubscribersConfig(): SubscribersConfig {
+  return resolveAnalyzerConfig(defaultAnalyzerConfig()).subscribers;
 }
 
 /** What the subscriber endpoint needs. */

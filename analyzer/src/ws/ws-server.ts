@@ -2,11 +2,14 @@
 // upgrade response headers, per-endpoint metrics, and an orderly close of every socket on stop.
 import { performance } from 'node:perf_hooks';
 import type { Clock, ComponentReporter } from '@topoflow/common';
+import type { WebsocketPluginOptions } from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { type CloseCause, type ConnectionStatus, type Endpoint, WsConnection } from './connection.js';
 import type { Handshake } from './handshake.js';
+import { RateLimitedLog } from './rate-limited-log.js';
+import { defaultAnalyzerConfig, resolveAnalyzerConfig } from '../config.js';
 
 /** Settings of the WebSocket server. */
 export interface WsServerConfig {
@@ -17,6 +20,11 @@ export interface WsServerConfig {
   maxPayload: number;
   compression: boolean;
   closeGraceMs: number;
+}
+
+/** Defaults of the WebSocket server (those of the analyzer configuration). */
+export function defaultWsServerConfig(): WsServerConfig {
+  return resolveAnalyzerConfig(defaultAnalyzerConfig()).ws;
 }
 
 /** What the WebSocket server needs. */
@@ -35,6 +43,7 @@ export class WsServer {
   readonly #hosts = new Map<Endpoint, Set<string>>(ENDPOINTS.map((e) => [e, new Set<string>()]));
   readonly #connections = new Map<Endpoint, Set<WsConnection>>(ENDPOINTS.map((e) => [e, new Set<WsConnection>()]));
   readonly #metrics;
+  readonly #errorLog: RateLimitedLog;
   #ticker: NodeJS.Timeout | undefined;
   #lastTick = 0;
 
@@ -51,7 +60,9 @@ export class WsServer {
       dropped: r.counter('messages_dropped_total', 'Messages discarded because a client could not keep up', ['endpoint', 'reason']),
       received: r.counter('messages_received_total', 'Messages received from WebSocket clients', ['endpoint']),
       rejected: r.counter('messages_rejected_total', 'Messages answered with an error, by error code', ['endpoint', 'code']),
+      errors: r.counter('socket_errors_total', 'WebSocket protocol or socket errors (e.g. message too large), by code', ['code']),
     };
+    this.#errorLog = new RateLimitedLog(r.logger, 10_000);
     r.health('keepalive', () => {
       if (this.#ticker === undefined) return { ok: true, detail: 'not started' };
       const age = performance.now() - this.#lastTick;
@@ -60,9 +71,16 @@ export class WsServer {
     });
   }
 
-  /** Options for @fastify/websocket. */
-  pluginOptions(): { options: { maxPayload: number; perMessageDeflate: boolean } } {
-    return { options: { maxPayload: this.config.maxPayload, perMessageDeflate: this.config.compression } };
+  /** Options for @fastify/websocket: limits, and socket errors (resets, oversized messages) logged quietly. */
+  pluginOptions(): WebsocketPluginOptions {
+    return {
+      options: { maxPayload: this.config.maxPayload, perMessageDeflate: this.config.compression },
+      errorHandler: (err: Error, socket: WebSocket) => {
+        this.#metrics.errors.inc({ code: (err as { code?: string }).code ?? 'unknown' });
+        this.#errorLog.warn({ err }, 'websocket error');
+        socket.terminate();
+      },
+    };
   }
 
   /** Adds the X-Host-ID and X-Service-Type headers to every upgrade response (Go clients require them). */
