@@ -55,7 +55,8 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   });
   const nodesGauge = graphReporter.gauge('nodes', 'Nodes in the live graph');
   const edgesGauge = graphReporter.gauge('edges', 'Edges in the live graph');
-  const droppedEvents = graphReporter.gauge('events_dropped', 'Graph events dropped because the delivery queue was full');
+  const droppedEvents = graphReporter.counter('events_dropped_total', 'Graph events dropped because the delivery queue was full');
+  let droppedSeen = 0;
   const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock });
   const queryOptions = { ...c.query };
 
@@ -82,7 +83,9 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
         beforeScrape: () => {
           nodesGauge.set(graph.nodeCount);
           edgesGauge.set(graph.edgeCount);
-          droppedEvents.set(graph.emitterStats.dropped);
+          const dropped = graph.emitterStats.dropped;
+          if (dropped > droppedSeen) droppedEvents.inc(dropped - droppedSeen);
+          droppedSeen = dropped;
         },
       }),
       (app) => subscribers.register(app),
