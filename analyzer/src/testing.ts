@@ -92,4 +92,5 @@ export function sampleEngine(): FakeQueryEngine {
     [SAMPLE_QUERIES.count]: { kind: 'value', value: 3 },
   });
 }
+/** A WebSocket test client speaking the Skydive envelope. */
 export { TestWsClient, refusedUpgrade, type WsMessage } from './ws/test-client.js';

@@ -71,6 +71,8 @@ export const PARTIAL_UPDATE_SCHEMA = {
         type: 'object',
         required: ['Type', 'Key'],
         properties: { Type: { enum: [1, 2] }, Key: NON_EMPTY },
+        if: { properties: { Type: { const: 1 } } },
+        then: { required: ['Value'] },
       },
     },
   },

@@ -142,6 +142,7 @@ describe('publisher endpoint', () => {
       [() => c.send('EdgeAdded', { ID: 'e', Parent: 'a', Child: 'a', Metadata: {} }), 'ANALYZER_VALIDATION_ERROR', 400],
       [() => c.send('NodeUpdated', node('ghost')), 'GRAPH_NODE_NOT_FOUND', 404],
       [() => c.send('NodePartiallyUpdated', { ID: 'a', Ops: [{ Type: 3, Key: 'x' }] }), 'ANALYZER_VALIDATION_ERROR', 400],
+      [() => c.send('NodePartiallyUpdated', { ID: 'a', Ops: [{ Type: 1, Key: 'x' }] }), 'ANALYZER_VALIDATION_ERROR', 400],
       [() => c.send('EdgePartiallyUpdated', { ID: 'ghost', Ops: [] }), 'GRAPH_EDGE_NOT_FOUND', 404],
       [() => c.send('Sync', { Nodes: 'many' }), 'ANALYZER_VALIDATION_ERROR', 400],
     ];

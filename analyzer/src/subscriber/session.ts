@@ -107,6 +107,7 @@ export class SubscriberSession {
   /** Makes `p` the filter in force and returns the sub-graph it selects now. */
   #install(p: PreparedFilter): { nodes: Node[]; edges: Edge[] } {
     this.#filter = p;
+    this.conn.gremlinFilter = p.mode === 'all' ? '' : p.text;
     this.#generation++;
     this.#pending.clear();
     this.#dirty = false;

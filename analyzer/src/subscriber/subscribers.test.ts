@@ -129,6 +129,8 @@ describe('subscriber endpoint', () => {
     await c.request('SyncRequest', { GremlinFilter: SAMPLE_QUERIES.blue });
     assert.deepEqual(ids(await c.request('SyncRequest', {})), { nodes: ['b'], edges: [] });
     assert.deepEqual(ids(await c.request('SyncRequest', { GremlinFilter: null })), { nodes: ['b'], edges: [] });
+    const listed = (await analyzer.http!.inject({ method: 'GET', url: '/api/status' })).json().Subscribers;
+    assert.equal((Object.values(listed)[0] as { GremlinFilter?: string }).GremlinFilter, SAMPLE_QUERIES.blue);
     assert.deepEqual(ids(await c.request('SyncRequest', { GremlinFilter: '' })), { nodes: ['b', 'r'], edges: [] });
     node('g', { Color: 'green' });
     assert.deepEqual(summary(await c.drain(50)), ['NodeAdded:g']);

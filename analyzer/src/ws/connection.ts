@@ -52,6 +52,8 @@ export class WsConnection {
   readonly connectTime: number;
   /** performance.now() of the last sign of life (pong or message). */
   lastSeen = performance.now();
+  /** The subscriber filter in force, shown by /api/status (starts as the handshake's). */
+  gremlinFilter: string;
   readonly #socket: WebSocket;
   readonly #limits: ConnectionLimits;
   readonly #hooks: ConnectionHooks;
@@ -67,6 +69,7 @@ export class WsConnection {
     this.endpoint = endpoint;
     this.handshake = handshake;
     this.connectTime = now;
+    this.gremlinFilter = handshake.gremlinFilter;
     this.#socket = socket;
     this.#limits = limits;
     this.#hooks = hooks;
@@ -157,7 +160,7 @@ export class WsConnection {
     return {
       ServiceType: h.clientType, ClientProtocol: 'json', Addr: h.remoteAddress, Port: h.remotePort,
       IsConnected: !this.#closed, ConnectTime: new Date(this.connectTime).toISOString(), RemoteHost: h.hostId,
-      ...(h.gremlinFilter !== '' ? { GremlinFilter: h.gremlinFilter } : {}),
+      ...(this.gremlinFilter !== '' ? { GremlinFilter: this.gremlinFilter } : {}),
       UpdatePolicy: h.updatePolicy, PersistencePolicy: h.persistencePolicy, QueueLength: this.queueLength,
     };
   }
