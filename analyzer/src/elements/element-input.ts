@@ -27,7 +27,25 @@ export interface ElementDefaults {
   forceOrigin?: string;
 }
 
+/** Deepest metadata nesting accepted: deeper values could not be serialised back safely. */
+export const MAX_METADATA_DEPTH = 64;
+
+function tooDeep(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > MAX_METADATA_DEPTH) return true;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (tooDeep(v, depth + 1)) return true;
+  return false;
+}
+
+/** Throws ANALYZER_VALIDATION_ERROR when metadata nests deeper than MAX_METADATA_DEPTH. */
+export function checkMetadataDepth(metadata: unknown, id: string): void {
+  if (tooDeep(metadata, 1)) {
+    throw analyzerError(AnalyzerErrors.VALIDATION_ERROR, `Metadata nests deeper than ${MAX_METADATA_DEPTH} levels`, { id });
+  }
+}
+
 function common(n: Node, d: ElementDefaults): NodeInput {
+  checkMetadataDepth(n.Metadata, n.ID);
   return {
     ID: n.ID, Metadata: { ...n.Metadata }, Host: n.Host, Origin: d.forceOrigin ?? n.Origin,
     CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, Revision: n.Revision,

@@ -56,6 +56,8 @@ describe('node and edge routes', () => {
       assert.equal(res.statusCode, 400, JSON.stringify(body));
       assert.equal(res.json().code, 'ANALYZER_VALIDATION_ERROR', JSON.stringify(body));
     }
+    const deep = await call('POST', '/api/node', `{"ID":"x","Metadata":{"Name":"a","Type":"device","Deep":${'['.repeat(5000)}${']'.repeat(5000)}}}`);
+    assert.equal(deep.json().code, 'ANALYZER_VALIDATION_ERROR');
     assert.equal((await call('POST', '/api/node', { ID: 'ns', Metadata: { Name: 'ns', Type: 'netns', Path: '/run/netns/ns' } })).statusCode, 201);
     assert.equal((await call('POST', '/api/node', { ID: 'p', Metadata: { Name: 'p', Type: 'ovsport', UUID: 'u-1' } })).statusCode, 201);
   });

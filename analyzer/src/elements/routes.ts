@@ -4,7 +4,7 @@ import { type Element, GraphErrors, type MemoryGraph, type Metadata, graphError 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { elementMapPieces, sendJsonPieces } from '../http/json-stream.js';
-import { checkSchema, edgeInput, nodeInput } from './element-input.js';
+import { checkMetadataDepth, checkSchema, edgeInput, nodeInput } from './element-input.js';
 import { type PatchOperation, applyJsonPatch } from './json-patch.js';
 import { EDGE_SCHEMA, JSON_PATCH_SCHEMA, NODE_SCHEMA } from './schemas.js';
 
@@ -40,6 +40,7 @@ function patchedMetadata(request: IdRequest, kind: Kind, current: Element, patch
     throw analyzerError(AnalyzerErrors.INVALID_PATCH, 'the patched element has no Metadata object');
   }
   const out = { ...(md as Metadata) };
+  checkMetadataDepth(out, current.ID);
   if (kind.name === 'node') {
     for (const k of PROTECTED_NODE_KEYS) {
       if (Object.prototype.hasOwnProperty.call(current.Metadata, k)) out[k] = current.Metadata[k];

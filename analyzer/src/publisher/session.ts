@@ -3,7 +3,7 @@
 import type { Clock } from '@topoflow/common';
 import { type Edge, GraphErrors, type MemoryGraph, type MetadataOp, type Node, diffOps, graphError } from '@topoflow/graph';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
-import { type ElementDefaults, type Validate, checkSchema, edgeInput, nodeInput } from '../elements/element-input.js';
+import { type ElementDefaults, type Validate, checkMetadataDepth, checkSchema, edgeInput, nodeInput } from '../elements/element-input.js';
 import { syncReplyMessage } from '../subscriber/messages.js';
 import type { WsConnection } from '../ws/connection.js';
 import { type Envelope, GRAPH_NAMESPACE } from '../ws/envelope.js';
@@ -114,6 +114,7 @@ export class PublisherSession {
     this.#author = true;
     const body = obj as { ID: string; Metadata: Node['Metadata']; UpdatedAt?: number | null; Revision?: number | null; Parent?: string; Child?: string };
     const g = this.#deps.graph;
+    checkMetadataDepth(body.Metadata, body.ID);
     const current = this.#get(kind, body.ID) ?? this.#notFound(kind, body.ID);
     if (kind === 'edge' && ((current as Edge).Parent !== body.Parent || (current as Edge).Child !== body.Child)) {
       throw analyzerError(AnalyzerErrors.VALIDATION_ERROR, `edge ${body.ID}: Parent and Child cannot change`, { id: body.ID });
@@ -145,6 +146,7 @@ export class PublisherSession {
     checkSchema(this.#deps.validators.partial, obj, `partial ${kind} update`);
     this.#author = true;
     const body = obj as { ID: string; UpdatedAt?: number | null; Revision?: number | null; Ops?: MetadataOp[] | null };
+    checkMetadataDepth(body.Ops, body.ID);
     const current = this.#get(kind, body.ID) ?? this.#notFound(kind, body.ID);
     this.#deps.graph.apply({
       type: kind === 'node' ? 'nodePartiallyUpdated' : 'edgePartiallyUpdated',
