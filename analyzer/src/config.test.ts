@@ -18,11 +18,12 @@ describe('analyzer config', () => {
 
   it('loads through loadConfig with environment overrides', () => {
     const c = loadConfig({
-      defaults: defaultAnalyzerServiceConfig() as unknown as Record<string, unknown>,
-      env: { TOPOFLOW_ANALYZER_WS_QUEUE_SIZE: '50', TOPOFLOW_HOST_ID: 'h1' },
-    }) as unknown as ReturnType<typeof defaultAnalyzerServiceConfig>;
+      defaults: defaultAnalyzerServiceConfig(),
+      env: { TOPOFLOW_ANALYZER_WS_QUEUE_SIZE: '50', TOPOFLOW_HOST_ID: 'h1', TOPOFLOW_ANALYZER_SUBSCRIBER_DEBOUNCE: '250ms' },
+    });
     assert.equal(c.analyzer.ws.queueSize, 50);
     assert.equal(c.hostId, 'h1');
+    assert.equal(resolveAnalyzerConfig(c.analyzer).subscribers.debounceMs, 250);
   });
 
   it('lists every unusable value with ANALYZER_CONFIG_INVALID', () => {

@@ -92,13 +92,13 @@ export function defaultAnalyzerConfig(): AnalyzerConfig {
   };
 }
 
-/** The whole configuration the analyzer service runs with. */
-export interface AnalyzerServiceConfig {
+/** The whole configuration the analyzer service runs with (a type alias, so loadConfig accepts it as a tree). */
+export type AnalyzerServiceConfig = {
   /** Identity of this process; '' means the OS hostname. */
   hostId: string;
   logging: LogConfig;
   analyzer: AnalyzerConfig;
-}
+};
 
 /** Defaults of the service configuration. */
 export function defaultAnalyzerServiceConfig(): AnalyzerServiceConfig {
