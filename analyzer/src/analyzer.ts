@@ -1,0 +1,134 @@
+// The analyzer service as one component: starts its parts in dependency order, reports readiness, and stops
+// them in reverse within a bounded time.
+import type { Address, Component, Reporter } from '@topoflow/common';
+import type { MemoryGraph } from '@topoflow/graph';
+import type { QueryEngine } from '@topoflow/gremlin';
+import type { FastifyInstance } from 'fastify';
+import type { AnalyzerServiceConfig } from './config.js';
+import type { ApiServer } from './http/api-server.js';
+import type { Publishers } from './publisher/publishers.js';
+import type { Subscribers } from './subscriber/subscribers.js';
+import type { WsServer } from './ws/ws-server.js';
+
+/** Lifecycle state of the analyzer. */
+export type AnalyzerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** The parts the analyzer runs, built by createAnalyzer (wiring.ts). */
+export interface AnalyzerParts {
+  hostId: string;
+  graph: MemoryGraph;
+  engine: QueryEngine;
+  reporter: Reporter;
+  ws: WsServer;
+  subscribers: Subscribers;
+  publishers: Publishers;
+  api: ApiServer;
+  shutdownTimeoutMs: number;
+}
+
+/** The analyzer service. */
+export class Analyzer implements Component {
+  readonly config: AnalyzerServiceConfig;
+  readonly #parts: AnalyzerParts;
+  #state: AnalyzerState = 'idle';
+  #stopping: Promise<void> | undefined;
+
+  constructor(config: AnalyzerServiceConfig, parts: AnalyzerParts) {
+    this.config = config;
+    this.#parts = parts;
+  }
+
+  /** The host ID this analyzer runs as. */
+  get hostId(): string {
+    return this.#parts.hostId;
+  }
+
+  /** The live graph. */
+  get graph(): MemoryGraph {
+    return this.#parts.graph;
+  }
+
+  /** The query engine. */
+  get engine(): QueryEngine {
+    return this.#parts.engine;
+  }
+
+  /** Logger, metrics registry and health checks of the process. */
+  get reporter(): Reporter {
+    return this.#parts.reporter;
+  }
+
+  /** Where the HTTP and WebSocket server listens (once started). */
+  get address(): Address | undefined {
+    return this.#parts.api.address;
+  }
+
+  /** The fastify instance, for inject() in tests (once started). */
+  get http(): FastifyInstance | undefined {
+    return this.#parts.api.app;
+  }
+
+  /** Lifecycle state. */
+  get state(): AnalyzerState {
+    return this.#state;
+  }
+
+  /** True while running (GET /readyz). */
+  get ready(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** Starts the parts and listens; stops what was started when one fails. */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') return;
+    this.#state = 'starting';
+    const p = this.#parts;
+    try {
+      await p.ws.start();
+      await p.subscribers.start();
+      await p.publishers.start();
+      await p.api.start();
+    } catch (err) {
+      await this.#release();
+      this.#state = 'stopped';
+      throw err;
+    }
+    this.#state = 'running';
+    p.reporter.logger.info({ address: this.address, hostId: p.hostId }, 'analyzer started');
+  }
+
+  /** Closes every socket and timer, within shutdownTimeout. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'idle') {
+      this.#state = 'stopped';
+      return;
+    }
+    this.#stopping ??= (async () => {
+      this.#state = 'stopping';
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.#parts.reporter.logger.warn({ timeoutMs: this.#parts.shutdownTimeoutMs }, 'analyzer stop timed out');
+          resolve();
+        }, this.#parts.shutdownTimeoutMs);
+      });
+      await Promise.race([this.#release(), timeout]);
+      clearTimeout(timer);
+      this.#state = 'stopped';
+      this.#parts.reporter.logger.info('analyzer stopped');
+    })();
+    return this.#stopping;
+  }
+
+  async #release(): Promise<void> {
+    const p = this.#parts;
+    const steps: (() => Promise<void>)[] = [() => p.ws.stop(), () => p.api.stop(), () => p.publishers.stop(), () => p.subscribers.stop()];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (err) {
+        p.reporter.logger.warn({ err }, 'analyzer part failed to stop');
+      }
+    }
+  }
+}

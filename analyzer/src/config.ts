@@ -1,0 +1,170 @@
+// Configuration of the analyzer service: every key with its default, and the checks run before start-up.
+import { AppError, type LogConfig, parseDuration, parseSize } from '@topoflow/common';
+import { defaultMemoryGraphConfig } from '@topoflow/graph';
+import { type GremlinConfig, defaultGremlinConfig } from '@topoflow/gremlin';
+import { AnalyzerErrors } from './errors.js';
+import type { ApiServerConfig } from './http/api-server.js';
+import type { PublishersConfig } from './publisher/publishers.js';
+import type { SubscribersConfig } from './subscriber/subscribers.js';
+import type { WsServerConfig } from './ws/ws-server.js';
+
+/** The live graph held by the analyzer. */
+export interface AnalyzerGraphConfig {
+  /** Node fields with a live index. */
+  nodeIndexes: string[];
+  /** Edge fields with a live index. */
+  edgeIndexes: string[];
+  /** Events raised while others are delivered, queued at most. */
+  maxPendingEvents: number;
+}
+
+/** REST API settings. */
+export interface AnalyzerApiConfig {
+  /** Largest accepted request body ('64MiB'). */
+  bodyLimit: string;
+  /** Answer CORS preflights and allow any origin, as Skydive does. */
+  cors: boolean;
+}
+
+/** WebSocket settings shared by /ws/subscriber and /ws/publisher. */
+export interface AnalyzerWsConfig {
+  /** Delay between two server pings. */
+  pingInterval: string;
+  /** Time without pong, on top of pingInterval, after which a client is dropped. */
+  pongTimeout: string;
+  /** Messages waiting per connection before a slow client is disconnected. */
+  queueSize: number;
+  /** Bytes handed to the socket per connection before messages wait in the queue. */
+  writeBufferSize: string;
+  /** Largest accepted incoming message. */
+  maxPayload: string;
+  /** Accept permessage-deflate when the client offers it. */
+  compression: boolean;
+  /** Time a closing connection gets to finish its close handshake before it is cut. */
+  closeGrace: string;
+  /** Messages read but not yet handled per connection before reading from it pauses. */
+  maxPending: number;
+  /** Minimum delay between two logs of rejected messages (per endpoint). */
+  errorLogInterval: string;
+}
+
+/** Subscriber settings. */
+export interface AnalyzerSubscriberConfig {
+  /** Delay that groups graph changes before a filter without a per-element form is re-run. */
+  debounce: string;
+}
+
+/** Publisher settings. */
+export interface AnalyzerPublisherConfig {
+  /** Elements of a Sync applied between two yields to the event loop. */
+  syncBatch: number;
+}
+
+/** The analyzer section of the configuration. */
+export interface AnalyzerConfig {
+  /** HTTP and WebSocket listen address ("host:port"; a bare port means loopback). */
+  listen: string;
+  graph: AnalyzerGraphConfig;
+  gremlin: GremlinConfig;
+  api: AnalyzerApiConfig;
+  ws: AnalyzerWsConfig;
+  subscriber: AnalyzerSubscriberConfig;
+  publisher: AnalyzerPublisherConfig;
+  /** Longest time stop() waits for connections to close. */
+  shutdownTimeout: string;
+}
+
+/** Defaults of the analyzer section. */
+export function defaultAnalyzerConfig(): AnalyzerConfig {
+  const graph = defaultMemoryGraphConfig();
+  return {
+    listen: '127.0.0.1:8082',
+    graph: { nodeIndexes: [...graph.nodeIndexes], edgeIndexes: [...graph.edgeIndexes], maxPendingEvents: graph.maxPendingEvents },
+    gremlin: defaultGremlinConfig(),
+    api: { bodyLimit: '64MiB', cors: true },
+    ws: {
+      pingInterval: '2s', pongTimeout: '5s', queueSize: 10_000, writeBufferSize: '4MiB', maxPayload: '64MiB',
+      compression: false, closeGrace: '1s', maxPending: 1000, errorLogInterval: '10s',
+    },
+    subscriber: { debounce: '100ms' },
+    publisher: { syncBatch: 2000 },
+    shutdownTimeout: '10s',
+  };
+}
+
+/** The whole configuration the analyzer service runs with (a type alias, so loadConfig accepts it as a tree). */
+export type AnalyzerServiceConfig = {
+  /** Identity of this process; '' means the OS hostname. */
+  hostId: string;
+  logging: LogConfig;
+  analyzer: AnalyzerConfig;
+};
+
+/** Defaults of the service configuration. */
+export function defaultAnalyzerServiceConfig(): AnalyzerServiceConfig {
+  return { hostId: '', logging: { level: 'info', format: 'auto' }, analyzer: defaultAnalyzerConfig() };
+}
+
+/** The analyzer settings with durations and sizes converted to numbers, grouped by component. */
+export interface ResolvedAnalyzerConfig {
+  api: ApiServerConfig;
+  ws: WsServerConfig;
+  subscribers: SubscribersConfig;
+  publishers: PublishersConfig;
+  query: { timeoutMs: number; maxResultSize: number };
+  shutdownTimeoutMs: number;
+}
+
+/** Converts and checks every duration, size and count; throws ANALYZER_CONFIG_INVALID listing each bad key. */
+export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig {
+  const problems: string[] = [];
+  const duration = (path: string, v: string, min: number): number => {
+    try {
+      const ms = parseDuration(String(v));
+      if (ms >= min) return ms;
+      problems.push(`analyzer.${path}: must be at least ${min}ms`);
+    } catch {
+      problems.push(`analyzer.${path}: invalid duration "${v}"`);
+    }
+    return min;
+  };
+  const size = (path: string, v: string): number => {
+    try {
+      const n = parseSize(v);
+      if (n > 0) return n;
+      problems.push(`analyzer.${path}: must be positive`);
+    } catch {
+      problems.push(`analyzer.${path}: invalid size "${v}"`);
+    }
+    return 1;
+  };
+  const count = (path: string, v: number): number => {
+    if (Number.isInteger(v) && v > 0) return v;
+    problems.push(`analyzer.${path}: must be a positive integer`);
+    return 1;
+  };
+  const errorLogIntervalMs = duration('ws.errorLogInterval', c.ws.errorLogInterval, 0);
+  const maxPending = count('ws.maxPending', c.ws.maxPending);
+  const resolved: ResolvedAnalyzerConfig = {
+    api: { listen: c.listen, bodyLimit: size('api.bodyLimit', c.api.bodyLimit), cors: c.api.cors },
+    ws: {
+      pingIntervalMs: duration('ws.pingInterval', c.ws.pingInterval, 1),
+      pongTimeoutMs: duration('ws.pongTimeout', c.ws.pongTimeout, 1),
+      queueSize: count('ws.queueSize', c.ws.queueSize),
+      writeBufferSize: size('ws.writeBufferSize', c.ws.writeBufferSize),
+      maxPayload: size('ws.maxPayload', c.ws.maxPayload),
+      compression: c.ws.compression,
+      closeGraceMs: duration('ws.closeGrace', c.ws.closeGrace, 0),
+    },
+    subscribers: { debounceMs: duration('subscriber.debounce', c.subscriber.debounce, 0), maxPending, errorLogIntervalMs },
+    publishers: { syncBatch: count('publisher.syncBatch', c.publisher.syncBatch), maxPending, errorLogIntervalMs },
+    query: { timeoutMs: duration('gremlin.timeout', c.gremlin.timeout, 1), maxResultSize: count('gremlin.maxResultSize', c.gremlin.maxResultSize) },
+    shutdownTimeoutMs: duration('shutdownTimeout', c.shutdownTimeout, 1),
+  };
+  if (problems.length > 0) {
+    throw new AppError(AnalyzerErrors.CONFIG_INVALID, `invalid analyzer configuration:\n  ${problems.join('\n  ')}`, {
+      statusCode: 500, details: { problems },
+    });
+  }
+  return resolved;
+}

@@ -1,0 +1,51 @@
+// Error codes of the analyzer package and the HTTP status each one maps to.
+import { AppError } from '@topoflow/common';
+
+/** Every error code the analyzer raises itself (graph and Gremlin errors keep their own codes). */
+export const AnalyzerErrors = {
+  CONFIG_INVALID: 'ANALYZER_CONFIG_INVALID',
+  INVALID_JSON: 'ANALYZER_INVALID_JSON',
+  BODY_TOO_LARGE: 'ANALYZER_BODY_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'ANALYZER_UNSUPPORTED_MEDIA_TYPE',
+  VALIDATION_ERROR: 'ANALYZER_VALIDATION_ERROR',
+  BAD_REQUEST: 'ANALYZER_BAD_REQUEST',
+  ROUTE_NOT_FOUND: 'ANALYZER_ROUTE_NOT_FOUND',
+  NOT_ACCEPTABLE: 'ANALYZER_NOT_ACCEPTABLE',
+  INVALID_PATCH: 'ANALYZER_INVALID_PATCH',
+  PATCH_TEST_FAILED: 'ANALYZER_PATCH_TEST_FAILED',
+  FILTER_NOT_GRAPH: 'ANALYZER_FILTER_NOT_GRAPH',
+  HISTORY_UNAVAILABLE: 'ANALYZER_HISTORY_UNAVAILABLE',
+  WS_HOST_CONFLICT: 'ANALYZER_WS_HOST_CONFLICT',
+  WS_BAD_HANDSHAKE: 'ANALYZER_WS_BAD_HANDSHAKE',
+  WS_INVALID_MESSAGE: 'ANALYZER_WS_INVALID_MESSAGE',
+  WS_UNKNOWN_TYPE: 'ANALYZER_WS_UNKNOWN_TYPE',
+  INTERNAL_ERROR: 'ANALYZER_INTERNAL_ERROR',
+} as const;
+
+/** One analyzer error code. */
+export type AnalyzerErrorCode = (typeof AnalyzerErrors)[keyof typeof AnalyzerErrors];
+
+const STATUS: Record<AnalyzerErrorCode, number> = {
+  ANALYZER_CONFIG_INVALID: 500,
+  ANALYZER_INVALID_JSON: 400,
+  ANALYZER_BODY_TOO_LARGE: 413,
+  ANALYZER_UNSUPPORTED_MEDIA_TYPE: 415,
+  ANALYZER_VALIDATION_ERROR: 400,
+  ANALYZER_BAD_REQUEST: 400,
+  ANALYZER_ROUTE_NOT_FOUND: 404,
+  ANALYZER_NOT_ACCEPTABLE: 406,
+  ANALYZER_INVALID_PATCH: 400,
+  ANALYZER_PATCH_TEST_FAILED: 400,
+  ANALYZER_FILTER_NOT_GRAPH: 400,
+  ANALYZER_HISTORY_UNAVAILABLE: 400,
+  ANALYZER_WS_HOST_CONFLICT: 409,
+  ANALYZER_WS_BAD_HANDSHAKE: 400,
+  ANALYZER_WS_INVALID_MESSAGE: 400,
+  ANALYZER_WS_UNKNOWN_TYPE: 400,
+  ANALYZER_INTERNAL_ERROR: 500,
+};
+
+/** Builds an analyzer error with the status code of its table entry. */
+export function analyzerError(code: AnalyzerErrorCode, message: string, details?: Record<string, unknown>): AppError {
+  return new AppError(code, message, { statusCode: STATUS[code], ...(details ? { details } : {}) });
+}

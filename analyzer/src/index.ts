@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './errors.js';
+export * from './analyzer.js';
+export * from './wiring.js';
+export * from './main.js';

@@ -1,0 +1,96 @@
+// Fakes for tests of the analyzer and of packages that drive it: a query engine that knows a few fixed
+// queries, and an analyzer started on a free loopback port.
+import { AppError, silentReporter } from '@topoflow/common';
+import { type Edge, type GraphView, MemoryGraph, type Node } from '@topoflow/graph';
+import type { ElementFilter, ParsedQuery, QueryEngine, QueryResult } from '@topoflow/gremlin';
+import type { Analyzer } from './analyzer.js';
+import { type AnalyzerServiceConfig, defaultAnalyzerServiceConfig } from './config.js';
+import { type AnalyzerDeps, createAnalyzer } from './wiring.js';
+
+/** A query the fake engine answers: a sub-graph selected per element, or a fixed value. */
+export type FakeQuery =
+  | { kind: 'graph'; node: (n: Node) => boolean; edge?: (e: Edge) => boolean; incremental: boolean }
+  | { kind: 'value'; value: unknown };
+
+/** A QueryEngine over a fixed table of queries; anything else is a GREMLIN_PARSE_ERROR at position 0. */
+export class FakeQueryEngine implements QueryEngine {
+  readonly #queries: Map<string, FakeQuery>;
+  /** Number of execute() calls, per query text. */
+  readonly executions = new Map<string, number>();
+
+  constructor(queries: Record<string, FakeQuery>) {
+    this.#queries = new Map(Object.entries(queries));
+  }
+
+  parse(text: string): ParsedQuery {
+    if (!this.#queries.has(text)) {
+      throw new AppError('GREMLIN_PARSE_ERROR', `cannot parse "${text}"`, { statusCode: 400, details: { position: 0 } });
+    }
+    return { text };
+  }
+
+  async execute(query: string | ParsedQuery, view: GraphView): Promise<QueryResult> {
+    const q = this.#queries.get(this.parse(typeof query === 'string' ? query : query.text).text) as FakeQuery;
+    const text = typeof query === 'string' ? query : query.text;
+    this.executions.set(text, (this.executions.get(text) ?? 0) + 1);
+    if (q.kind === 'value') return { kind: 'value', toJSON: () => q.value };
+    const sub = new MemoryGraph();
+    for (const n of view.nodes()) if (q.node(n)) sub.apply({ type: 'nodeAdded', node: n });
+    for (const e of view.edges()) {
+      if (sub.getNode(e.Parent) && sub.getNode(e.Child) && (q.edge?.(e) ?? true)) sub.apply({ type: 'edgeAdded', edge: e });
+    }
+    return { kind: 'graph', graph: sub, toJSON: () => [sub.toJSON()] };
+  }
+
+  elementFilter(query: ParsedQuery): ElementFilter | undefined {
+    const q = this.#queries.get(query.text);
+    if (q?.kind !== 'graph' || !q.incremental) return undefined;
+    return { node: q.node, edge: q.edge ?? (() => true) };
+  }
+}
+
+/** The configuration tests start from: loopback port 0, host "test-host", quick keep-alive. */
+export function testAnalyzerConfig(tweak: (c: AnalyzerServiceConfig) => void = () => undefined): AnalyzerServiceConfig {
+  const c = defaultAnalyzerServiceConfig();
+  c.hostId = 'test-host';
+  c.analyzer.listen = '127.0.0.1:0';
+  c.analyzer.subscriber.debounce = '20ms';
+  c.analyzer.shutdownTimeout = '5s';
+  tweak(c);
+  return c;
+}
+
+/** Creates and starts an analyzer for a test; the caller stops it. */
+export async function startTestAnalyzer(
+  tweak: (c: AnalyzerServiceConfig) => void = () => undefined,
+  deps: AnalyzerDeps = {},
+): Promise<{ analyzer: Analyzer; base: string; ws: string }> {
+  const analyzer = createAnalyzer(testAnalyzerConfig(tweak), { reporter: silentReporter('analyzer'), ...deps });
+  await analyzer.start();
+  const a = analyzer.address as { host: string; port: number };
+  return { analyzer, base: `http://${a.host}:${a.port}`, ws: `ws://${a.host}:${a.port}` };
+}
+
+/** Fixed queries of sampleEngine(). */
+export const SAMPLE_QUERIES = {
+  /** Per-element filter: nodes whose Color is blue, edges other than RelationType "hidden". */
+  blue: "G.V().Has('Color','blue').SubGraph()",
+  /** Filter without a per-element form (re-run after changes): veth nodes. */
+  veth: "G.V().Has('Type','veth').SubGraph()",
+  /** A value result. */
+  count: 'G.V().Count()',
+} as const;
+
+/** A fake engine answering SAMPLE_QUERIES. */
+export function sampleEngine(): FakeQueryEngine {
+  return new FakeQueryEngine({
+    [SAMPLE_QUERIES.blue]: {
+      kind: 'graph', incremental: true,
+      node: (n) => n.Metadata.Color === 'blue', edge: (e) => e.Metadata.RelationType !== 'hidden',
+    },
+    [SAMPLE_QUERIES.veth]: { kind: 'graph', incremental: false, node: (n) => n.Metadata.Type === 'veth' },
+    [SAMPLE_QUERIES.count]: { kind: 'value', value: 3 },
+  });
+}
+/** A WebSocket test client speaking the Skydive envelope. */
+export { TestWsClient, refusedUpgrade, type WsMessage } from './ws/test-client.js';

@@ -1,0 +1,100 @@
+// Builds the analyzer from its configuration: graph, engine, reporter, then the WebSocket server, the
+// subscriber and publisher endpoints and the HTTP server with every route, in dependency order.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { type Clock, Reporter, systemClock } from '@topoflow/common';
+import { MemoryGraph } from '@topoflow/graph';
+import { type QueryEngine, createEngine } from '@topoflow/gremlin';
+import { Analyzer } from './analyzer.js';
+import { type AnalyzerServiceConfig, resolveAnalyzerConfig } from './config.js';
+import { registerElementRoutes } from './elements/routes.js';
+import { ApiServer } from './http/api-server.js';
+import { Publishers } from './publisher/publishers.js';
+import { registerStatusRoutes } from './status/routes.js';
+import { Subscribers } from './subscriber/subscribers.js';
+import { registerTopologyRoutes } from './topology/routes.js';
+import { WsServer } from './ws/ws-server.js';
+
+/** What may be injected instead of being built from the configuration. */
+export interface AnalyzerDeps {
+  clock?: Clock;
+  /** Root logger; ignored when `reporter` is given. */
+  logger?: Reporter['logger'];
+  /** Logging, metrics and health root (default: a new one named "analyzer"). */
+  reporter?: Reporter;
+  engine?: QueryEngine;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Builds an analyzer (not started). Throws ANALYZER_CONFIG_INVALID when a setting is unusable. */
+export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps = {}): Analyzer {
+  const c = resolveAnalyzerConfig(config.analyzer);
+  const hostId = config.hostId !== '' ? config.hostId : hostname();
+  const clock = deps.clock ?? systemClock;
+  const reporter = deps.reporter ?? new Reporter('analyzer', deps.logger ? { logger: deps.logger } : { log: config.logging });
+  const graphReporter = reporter.child('graph');
+  const listenerErrors = graphReporter.counter('listener_errors_total', 'Graph event listeners that threw');
+  const graph = new MemoryGraph({
+    host: hostId, origin: `analyzer.${hostId}`,
+    nodeIndexes: config.analyzer.graph.nodeIndexes, edgeIndexes: config.analyzer.graph.edgeIndexes,
+    maxPendingEvents: config.analyzer.graph.maxPendingEvents,
+  }, {
+    clock,
+    onListenerError: (err, event) => {
+      listenerErrors.inc();
+      graphReporter.logger.error({ err, event: event.type }, 'graph listener failed');
+    },
+  });
+  const nodesGauge = graphReporter.gauge('nodes', 'Nodes in the live graph');
+  const edgesGauge = graphReporter.gauge('edges', 'Edges in the live graph');
+  const droppedEvents = graphReporter.counter('events_dropped_total', 'Graph events dropped because the delivery queue was full');
+  let droppedSeen = 0;
+  const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock });
+  const queryOptions = { ...c.query };
+
+  const ws = new WsServer(c.ws, { hostId, clock, reporter: reporter.child('ws') });
+  const subscribers = new Subscribers(c.subscribers, { graph, engine, queryOptions, ws, reporter: reporter.child('subscriber') });
+  const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
+  const http = reporter.child('http');
+  const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
+  const api = new ApiServer(c.api, {
+    logger: http.logger,
+    ws,
+    onError: (err, body) => {
+      httpErrors.inc({ code: body.code });
+      if (body.statusCode >= 500) http.logger.error({ err, code: body.code }, 'request failed');
+    },
+    routes: [
+      (app) => registerTopologyRoutes(app, { graph, engine, queryOptions, reporter: reporter.child('topology') }),
+      (app) => registerElementRoutes(app, { graph, hostId, clock }),
+      (app) => registerStatusRoutes(app, {
+        hostId, version: packageVersion(), reporter,
+        isReady: () => analyzer.ready,
+        publishers: () => ws.status('publisher'),
+        subscribers: () => ws.status('subscriber'),
+        beforeScrape: () => {
+          nodesGauge.set(graph.nodeCount);
+          edgesGauge.set(graph.edgeCount);
+          const dropped = graph.emitterStats.dropped;
+          if (dropped > droppedSeen) droppedEvents.inc(dropped - droppedSeen);
+          droppedSeen = dropped;
+        },
+      }),
+      (app) => subscribers.register(app),
+      (app) => publishers.register(app),
+    ],
+  });
+  // The readiness probe above reads `analyzer` only when a request arrives, after this line ran.
+  const analyzer: Analyzer = new Analyzer(config, {
+    hostId, graph, engine, reporter, ws, subscribers, publishers, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+  });
+  return analyzer;
+}
