@@ -4,14 +4,12 @@ import { MemoryGraph } from '@topoflow/graph';
 import { createEngine, defaultGremlinConfig, QUERY_CACHE_SIZE, type ParsedQuery, type QueryEngine } from '@topoflow/gremlin';
 import { Bench } from 'tinybench';
 import type { BenchContext, Benchmark } from './benchmark.js';
+import { hasAlias, hasName, shortestPath, threeHops } from './query-text.js';
 import { fmtRatio, fmtTime, latencyMeasurements, statsOf, type BenchReport } from './report.js';
 import { buildSynthetic, describeSynthetic, syntheticSpec, type SyntheticSummary } from './synthetic.js';
 
 const GOAL_INDEXED_MS = 0.02;
 const GOAL_SCAN_RATIO = 1000;
-
-/** Gremlin string literal. */
-const lit = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** Number of items in a result's JSON (a list), or of nodes in a graph-shaped result. */
 function sizeOf(json: unknown): number {
@@ -53,11 +51,11 @@ function farthestHosts(graph: MemoryGraph, s: SyntheticSummary): [string, string
 
 /** Runs the four query tasks and returns tinybench's tasks by name. */
 async function measure(engine: QueryEngine, graph: MemoryGraph, s: SyntheticSummary, [a, b]: [string, string]): Promise<Bench> {
-  const names = s.samples.map((x) => `G.V().Has('Name', ${lit(x.name)})`);
-  const aliases = s.samples.map((x) => `G.V().Has('Alias', ${lit(x.alias)})`);
+  const names = s.samples.map((x) => hasName(x.name));
+  const aliases = s.samples.map((x) => hasAlias(x.alias));
   const parsed: ParsedQuery[] = names.map((q) => engine.parse(q));
-  const hops = s.hostNames.map((h) => `G.V().Has('Name', ${lit(h)}).Out().Out().Both()`);
-  const path = `G.V().Has('Name', ${lit(a)}).ShortestPathTo(Metadata('Name', ${lit(b)}))`;
+  const hops = s.hostNames.map(threeHops);
+  const path = shortestPath(a, b);
   let i = 0;
   let j = 0;
   let k = 0;
@@ -89,11 +87,11 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
   ctx.log(`topology: ${describeSynthetic(s)}`);
   const engine = createEngine(defaultGremlinConfig());
   const first = s.samples[0] as { name: string; alias: string };
-  await check(engine, graph, `G.V().Has('Name', ${lit(first.name)})`, 1);
-  await check(engine, graph, `G.V().Has('Alias', ${lit(first.alias)})`, 1);
-  const hopItems = await check(engine, graph, `G.V().Has('Name', ${lit(s.hostNames[0] as string)}).Out().Out().Both()`);
+  await check(engine, graph, hasName(first.name), 1);
+  await check(engine, graph, hasAlias(first.alias), 1);
+  const hopItems = await check(engine, graph, threeHops(s.hostNames[0] as string));
   const [a, b] = farthestHosts(graph, s);
-  const pathJson = (await engine.execute(`G.V().Has('Name', ${lit(a)}).ShortestPathTo(Metadata('Name', ${lit(b)}))`, graph)).toJSON();
+  const pathJson = (await engine.execute(shortestPath(a, b), graph)).toJSON();
   const pathLen = Array.isArray(pathJson) && Array.isArray(pathJson[0]) ? (pathJson[0] as unknown[]).length : sizeOf(pathJson);
   ctx.log(`3-hop from ${s.hostNames[0]} returns ${hopItems} items; shortest path ${a} → ${b} has ${pathLen} nodes`);
 

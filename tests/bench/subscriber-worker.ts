@@ -16,6 +16,7 @@ export interface SubscriberWorkerData {
 export type SubscriberWorkerMessage =
   | { type: 'synced'; syncReplyBytes: number }
   | { type: 'done'; received: number; byType: Record<string, number> }
+  | { type: 'closed'; code: number; reason: string; received: number }
   | { type: 'error'; message: string };
 
 const TYPE_RE = /"Type":"(\w+)"/;
@@ -26,8 +27,12 @@ function post(m: SubscriberWorkerMessage): void {
 
 function main(): void {
   const { url, filter, marker } = workerData as SubscriberWorkerData;
-  const ws = new WebSocket(url, { headers: { 'X-Client-Type': 'webui', 'X-Host-ID': 'bench-subscriber' }, perMessageDeflate: false });
+  const ws = new WebSocket(url, {
+    headers: { 'X-Client-Type': 'webui', 'X-Host-ID': 'bench-subscriber', 'X-Gremlin-Filter': filter },
+    perMessageDeflate: false, maxPayload: 1024 * 1024 * 1024,
+  });
   let synced = false;
+  let done = false;
   let received = 0;
   const byType: Record<string, number> = {};
   ws.on('open', () => {
@@ -47,13 +52,15 @@ function main(): void {
     received++;
     byType[type] = (byType[type] ?? 0) + 1;
     if (text.includes(marker)) {
+      done = true;
       post({ type: 'done', received, byType });
       ws.close();
     }
   });
   ws.on('error', (err) => post({ type: 'error', message: err.message }));
-  ws.on('close', (code) => {
-    if (!synced) post({ type: 'error', message: `closed before the SyncReply (code ${code})` });
+  ws.on('close', (code, reason) => {
+    if (!synced) post({ type: 'error', message: `closed before the SyncReply (code ${code} ${reason.toString()})` });
+    else if (!done) post({ type: 'closed', code, reason: reason.toString(), received });
   });
 }
 
