@@ -18,8 +18,8 @@ export interface SubscriberClient {
 }
 
 /** Starts a subscriber on `${wsBase}/ws/subscriber` with `filter`, watching for `marker`. */
-export function startSubscriber(wsBase: string, filter: string, marker: string, timeoutMs: number): SubscriberClient {
-  const data: SubscriberWorkerData = { url: `${wsBase}/ws/subscriber`, filter, marker };
+export function startSubscriber(wsBase: string, filter: string, marker: string, updatePolicy: 'full' | 'partial', timeoutMs: number): SubscriberClient {
+  const data: SubscriberWorkerData = { url: `${wsBase}/ws/subscriber`, filter, marker, updatePolicy };
   const worker = new Worker(new URL('./subscriber-worker.js', import.meta.url), { workerData: data });
   let onSynced: (bytes: number) => void = () => undefined;
   let onOutcome: (o: SubscriberOutcome) => void = () => undefined;

@@ -10,6 +10,8 @@ export interface SubscriberWorkerData {
   filter: string;
   /** A string carried only by the last event of the run. */
   marker: string;
+  /** X-Update-Policy: whole elements ('full', Skydive's default) or ops only ('partial'). */
+  updatePolicy: 'full' | 'partial';
 }
 
 /** What the worker posts to its parent. */
@@ -26,9 +28,9 @@ function post(m: SubscriberWorkerMessage): void {
 }
 
 function main(): void {
-  const { url, filter, marker } = workerData as SubscriberWorkerData;
+  const { url, filter, marker, updatePolicy } = workerData as SubscriberWorkerData;
   const ws = new WebSocket(url, {
-    headers: { 'X-Client-Type': 'webui', 'X-Host-ID': 'bench-subscriber', 'X-Gremlin-Filter': filter },
+    headers: { 'X-Client-Type': 'webui', 'X-Host-ID': `bench-subscriber-${updatePolicy}`, 'X-Gremlin-Filter': filter, 'X-Update-Policy': updatePolicy },
     perMessageDeflate: false, maxPayload: 1024 * 1024 * 1024,
   });
   let synced = false;
