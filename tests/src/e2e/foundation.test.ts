@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedData } from '../support/paths.js';
+import { spawn } from 'node:child_process';
+import { CLI_MAIN, sharedData } from '../support/paths.js';
 import { runTopoflow, ServiceProcess } from '../support/processes.js';
 import { query, RecordingSocket } from '../support/ws.js';
 
@@ -72,6 +73,27 @@ describe('foundation end to end (analyzer process + CLI)', function () {
       assert.ok(!sub.messages.some((m) => (m.Obj as { ID?: string } | undefined)?.ID === 'e2e-other'), 'filtered out');
     } finally {
       await sub.close();
+    }
+  });
+
+  it('streams changes through topoflow client subscribe', async () => {
+    const child = spawn(process.execPath, [CLI_MAIN, 'client', 'subscribe', '--count', '1', '--gremlin', "G.V().Has('Type', 'cluster').SubGraph()", '--analyzer', analyzer.address]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      for (let i = 0; i < 200 && !stderr.includes('subscribed'); i++) await new Promise((r) => setTimeout(r, 25));
+      assert.match(stderr, /subscribed: 1 nodes, 0 edges/);
+      const r = await fetch(`${analyzer.url}/api/node`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ID: 'e2e-cluster', Metadata: { Name: 'c2', Type: 'cluster' } }) });
+      assert.equal(r.status, 201);
+      assert.equal(await exited, 0, stderr);
+      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { Type: string; Obj: { ID?: string } });
+      assert.deepEqual(lines.map((l) => l.Type), ['SyncReply', 'NodeAdded']);
+      assert.equal(lines[1]?.Obj.ID, 'e2e-cluster');
+    } finally {
+      child.kill();
     }
   });
 
