@@ -61,7 +61,7 @@ export async function runCli(argv: readonly string[], io: Omit<CommandContext, '
     case 'analyzer':
     case 'allinone':
       want(0, 'no arguments');
-      return serviceCommand(ctx, name, values.config, values.dump === true, signal);
+      return serviceCommand(ctx, name, values.config, values.dump === true);
     case 'client query':
       want(1, 'one Gremlin query, e.g. "G.V().Count()"');
       return queryCommand(ctx, args[0] as string, values.format ?? 'json');

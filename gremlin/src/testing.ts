@@ -1,5 +1,7 @@
-// Fakes for tests: the hand-made fixture topology, a big generated graph, and a view wrapper counting accesses.
+// Test helpers: the hand-made fixture topology, a big generated graph, a view wrapper counting accesses, query tables.
+import { strict as assert } from 'node:assert';
 import { type Edge, type GraphView, MemoryGraph, type Metadata, type Node } from '@topoflow/graph';
+import type { QueryEngine } from './contract.js';
 
 const FIXTURE_NODES: readonly [string, Metadata][] = [
   ['host', { Name: 'host1', Type: 'host', Hostname: 'host1' }],
@@ -122,3 +124,17 @@ export function ids(json: unknown): unknown {
 
 /** A table of query → expected JSON (with elements replaced by IDs). */
 export type QueryCases = readonly (readonly [string, unknown])[];
+
+/** Registers one test per row: the query's result (through `run`) must deep-equal the expected value. */
+export function itResults(run: (q: string) => Promise<unknown>, cases: QueryCases): void {
+  for (const [q, want] of cases) {
+    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
+  }
+}
+
+/** Registers one test per row: executing the query must fail with the given error code. */
+export function itErrors(engine: QueryEngine, graph: GraphView, errors: QueryCases): void {
+  for (const [q, code] of errors) {
+    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
+  }
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 import { parseIpv4 } from './ipv4.js';
 import { anyElement, equalsTest, toInt64 } from './match.js';
 
@@ -67,13 +67,9 @@ describe('predicates and matching (§4.4)', () => {
   const engine = createEngine(defaultGremlinConfig());
   const run = async (q: string): Promise<unknown> => ids((await engine.execute(q, graph)).toJSON());
 
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 
   it('compares numbers as truncated int64 and never across types', () => {
     assert.equal(equalsTest(3.9)(3.1), true);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 describe('As, Select and bare G', () => {
   const graph = fixtureGraph();
@@ -18,9 +18,7 @@ describe('As, Select and bare G', () => {
     ["G.V().As('a').G.Select('a').Count()", 10],
     ['G.G.V().Count()', 10],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   it('returns to the root graph with a bare G', async () => {
     const r = await engine.execute("G.V().Has('Type', 'veth').G", graph);
@@ -37,9 +35,7 @@ describe('As, Select and bare G', () => {
     ["G.E().As('e')", 'GREMLIN_INVALID_STEP'],
     ["G.V().As('a').Values('Name').Select('a')", 'GREMLIN_INVALID_STEP'],
   ];
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 
   it('points at the unknown name in Select', async () => {
     await assert.rejects(engine.execute("G.V().As('a').Select('a', 'b')", graph), { details: { position: 26 } });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, type QueryCases } from '../testing.js';
+import { fixtureGraph, type QueryCases, itErrors } from '../testing.js';
 
 describe('Count and Sum', () => {
   const graph = fixtureGraph();
@@ -39,9 +39,7 @@ describe('Count and Sum', () => {
     ["G.V().ShortestPathTo(Metadata('Type', 'host')).Count()", 'GREMLIN_INVALID_STEP'],
     ['G.V().Count().Count()', 'GREMLIN_INVALID_STEP'],
   ];
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 
   it('answers a non-numeric Sum with status 400', async () => {
     await assert.rejects(engine.execute("G.V().Sum('Name')", graph), { statusCode: 400 });

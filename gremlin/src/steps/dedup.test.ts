@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults } from '../testing.js';
 import { canonicalJSON } from './dedup.js';
 
 describe('Dedup', () => {
@@ -24,9 +24,7 @@ describe('Dedup', () => {
     ["G.V().Values('Type').Dedup()", ['host', 'netns', 'device', 'bridge', 'veth']],
     ["G.V().Values('IPV4').Dedup()", [['192.168.1.10/24'], ['127.0.0.1/8'], ['10.0.0.1/24', '10.0.1.1/24'], ['10.0.0.2/24']]],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   it('dedups Value objects by the given keys', async () => {
     assert.deepEqual(await run("G.V().ValueMap('Type', 'State').Dedup('State')"),

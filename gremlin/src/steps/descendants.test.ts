@@ -1,7 +1,6 @@
-import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 describe('Descendants, Ascendants, Neighbors', () => {
   const graph = fixtureGraph();
@@ -30,9 +29,7 @@ describe('Descendants, Ascendants, Neighbors', () => {
     ["G.V('veth1').Neighbors('RelationType', 'layer2', 0)", ['veth1']],
     ["G.V('host').Descendants(0).Count()", 10],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   const errors: QueryCases = [
     ["G.V().Descendants('a')", 'GREMLIN_INVALID_PARAMS'],
@@ -42,7 +39,5 @@ describe('Descendants, Ascendants, Neighbors', () => {
     ['G.E().Descendants()', 'GREMLIN_INVALID_STEP'],
     ['G.Neighbors()', 'GREMLIN_INVALID_STEP'],
   ];
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 });

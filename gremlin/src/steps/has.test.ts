@@ -1,7 +1,6 @@
-import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 const cases: QueryCases = [
   ["G.V().Has('Type', 'netns')", ['ns1', 'ns2']],
@@ -69,11 +68,7 @@ describe('Has, HasEither, HasKey, HasNot', () => {
   const engine = createEngine(defaultGremlinConfig());
   const run = async (q: string): Promise<unknown> => ids((await engine.execute(q, graph)).toJSON());
 
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 });

@@ -1,7 +1,6 @@
-import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 describe('Range and Limit', () => {
   const graph = fixtureGraph();
@@ -23,9 +22,7 @@ describe('Range and Limit', () => {
     ["G.V().As('a').Limit(2)", ['host', 'ns1']],
     ["G.V().Has('Type', 'device').Limit(2).Count()", 2],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   const errors: QueryCases = [
     ['G.V().Range(4, 2)', 'GREMLIN_INVALID_PARAMS'],
@@ -37,7 +34,5 @@ describe('Range and Limit', () => {
     ["G.V().Values('Name').Limit(1)", 'GREMLIN_INVALID_STEP'],
     ['G.Limit(1)', 'GREMLIN_INVALID_STEP'],
   ];
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 });

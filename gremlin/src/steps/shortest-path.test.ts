@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 describe('ShortestPathTo', () => {
   const graph = fixtureGraph();
@@ -22,9 +22,7 @@ describe('ShortestPathTo', () => {
     ["G.V('eth1').ShortestPathTo(Metadata('Type', 'host')).SubGraph()",
       [{ Nodes: ['eth1', 'ns2', 'host'], Edges: ['e-ns2-eth1', 'e-host-ns2'] }]],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   it('serializes paths as arrays of Skydive nodes', async () => {
     const json = (await engine.execute("G.V('eth1').ShortestPathTo(Metadata('Type', 'host'))", graph)).toJSON();
@@ -41,7 +39,5 @@ describe('ShortestPathTo', () => {
     ["G.V().ShortestPathTo(Within('a'))", 'GREMLIN_INVALID_PARAMS'],
     ["G.E().ShortestPathTo(Metadata('Type', 'host'))", 'GREMLIN_INVALID_STEP'],
   ];
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 });

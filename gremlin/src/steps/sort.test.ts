@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 describe('Sort', () => {
   const graph = fixtureGraph();
@@ -23,9 +23,7 @@ describe('Sort', () => {
     ["G.V().Sort(DESC, 'MTU').Range(0, 2)", ['lo', 'lo1']],
     ["G.V().Sort('MTU').Values('Name')", ['eth1', 'eth0', 'br0', 'veth0', 'veth1', 'lo', 'lo', 'host1', 'ns1', 'ns2']],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   const errors: QueryCases = [
     ["G.V().Sort('a', 'b')", 'GREMLIN_INVALID_PARAMS'],
@@ -34,9 +32,7 @@ describe('Sort', () => {
     ['G.V().Sort(NOW)', 'GREMLIN_INVALID_PARAMS'],
     ["G.V().Values('Name').Sort()", 'GREMLIN_INVALID_STEP'],
   ];
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 
   it('does not reorder the list it was given', async () => {
     const before = ids((await engine.execute("G.V().Has('Type', 'veth')", graph)).toJSON());

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults } from '../testing.js';
 
 describe('SubGraph and the graph result', () => {
   const graph = fixtureGraph();
@@ -26,9 +26,7 @@ describe('SubGraph and the graph result', () => {
     ["G.V().Has('Type', 'veth').SubGraph().V().Has('Name', 'veth1')", ['veth1']],
     ["G.V().Has('Type', 'veth').SubGraph().G.V().Count()", 10],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   it('returns the whole graph for G, with the view in result.graph', async () => {
     const r = await engine.execute('G', graph);

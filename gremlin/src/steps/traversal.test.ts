@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { MemoryGraph } from '@topoflow/graph';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 const cases: QueryCases = [
   ["G.V('host').Out()", ['ns1', 'ns2', 'eth0', 'lo', 'br0', 'veth0']],
@@ -49,13 +49,9 @@ describe('traversal steps', () => {
   const engine = createEngine(defaultGremlinConfig());
   const run = async (q: string, view = graph): Promise<unknown> => ids((await engine.execute(q, view)).toJSON());
 
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 
   it('gives the same results fused and unfused', async () => {
     for (const q of ["G.V('host').Out().Has('Type', 'device').Limit(1)", "G.V().Has('Type', 'netns').Out().Range(1, 2)",

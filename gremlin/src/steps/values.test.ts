@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { PSEUDO_FIELDS } from '@topoflow/graph';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, ids, type QueryCases } from '../testing.js';
+import { fixtureGraph, ids, type QueryCases, itResults, itErrors } from '../testing.js';
 
 describe('Values, ValueMap, Keys', () => {
   const graph = fixtureGraph();
@@ -31,9 +31,7 @@ describe('Values, ValueMap, Keys', () => {
     ["G.E('e-veth1-eth1').Keys()", [...PSEUDO_FIELDS, 'RelationType', 'Cost']],
     ["G.V().Has('Type', 'nothing').Keys()", []],
   ];
-  for (const [q, want] of cases) {
-    it(`${q} → ${JSON.stringify(want)}`, async () => assert.deepEqual(await run(q), want));
-  }
+  itResults(run, cases);
 
   const errors: QueryCases = [
     ['G.V().Values()', 'GREMLIN_INVALID_PARAMS'],
@@ -45,9 +43,7 @@ describe('Values, ValueMap, Keys', () => {
     ["G.Values('Name')", 'GREMLIN_INVALID_STEP'],
     ["G.V().Values('Name').Values('Name')", 'GREMLIN_INVALID_STEP'],
   ];
-  for (const [q, code] of errors) {
-    it(`${q} fails with ${String(code)}`, () => assert.rejects(engine.execute(q, graph), { code }));
-  }
+  itErrors(engine, graph, errors);
 
   it('reports the error on Values over a graph as Invalid step on graph', async () => {
     await assert.rejects(engine.execute("G.Values('Name')", graph), (err: { details?: Record<string, unknown> }) => {
