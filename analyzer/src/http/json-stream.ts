@@ -2,7 +2,7 @@
 // JSON.stringify nor needs one huge intermediate object; HTTP responses stream the pieces (gzip when accepted).
 import { Readable, pipeline } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { createGzip } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import type { Edge, Element, Node } from '@topoflow/graph';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -75,27 +75,45 @@ export function joinPieces(pieces: Iterable<string>): string {
   return parts.join('');
 }
 
-async function* chunked(pieces: Iterable<string>, chunkSize: number): AsyncGenerator<string> {
+async function* chunked(first: string, rest: Iterator<string>, chunkSize: number): AsyncGenerator<string> {
+  yield first;
   let buf = '';
-  for (const p of pieces) {
-    buf += p;
+  for (let r = rest.next(); r.done !== true; r = rest.next()) {
+    buf += r.value;
     if (buf.length >= chunkSize) {
+      await yieldToLoop();
       yield buf;
       buf = '';
-      await yieldToLoop();
     }
   }
   if (buf.length > 0) yield buf;
 }
 
-/** Sends pieces as a streamed JSON response, gzip-compressed when the client accepts it. */
+/** Bodies below this size are sent uncompressed: gzip costs more than it saves on them. */
+const GZIP_MIN_BYTES = 1024;
+
+/**
+ * Sends pieces as a JSON response. A body that fits in one chunk goes out as one string (the common case of a
+ * query answer); a larger one is streamed chunk by chunk, yielding to the event loop between chunks. Either is
+ * gzip-compressed when the client accepts it and the body is not tiny.
+ */
 export function sendJsonPieces(request: FastifyRequest, reply: FastifyReply, pieces: Iterable<string>, chunkSize = 64 * 1024): FastifyReply {
-  const stream = Readable.from(chunked(pieces, chunkSize), { objectMode: false });
   reply.type('application/json; charset=utf-8');
-  const accept = request.headers['accept-encoding'];
-  if (typeof accept === 'string' && /\bgzip\b/.test(accept)) {
-    reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-    return reply.send(pipeline(stream, createGzip({ level: 1 }), () => undefined));
+  const it = pieces[Symbol.iterator]();
+  let first = '';
+  let done = false;
+  while (first.length < chunkSize) {
+    const r = it.next();
+    if (r.done === true) {
+      done = true;
+      break;
+    }
+    first += r.value;
   }
-  return reply.send(stream);
+  const accept = request.headers['accept-encoding'];
+  const gzip = typeof accept === 'string' && /\bgzip\b/.test(accept) && first.length >= GZIP_MIN_BYTES;
+  if (gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
+  if (done) return reply.send(gzip ? gzipSync(first, { level: 1 }) : first);
+  const stream = Readable.from(chunked(first, it, chunkSize), { objectMode: false });
+  return reply.send(gzip ? pipeline(stream, createGzip({ level: 1 }), () => undefined) : stream);
 }

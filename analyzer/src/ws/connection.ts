@@ -2,6 +2,7 @@
 // disconnected, never silently skipped), keep-alive bookkeeping, and the status Skydive's /api/status shows.
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
+import { textFrames } from './frames.js';
 import type { Handshake } from './handshake.js';
 
 /** The WebSocket endpoints of the analyzer. */
@@ -42,6 +43,9 @@ export interface ConnectionStatus {
   QueueLength: number;
 }
 
+/** Messages queued before they are written without waiting for the end of the event-loop turn. */
+const FLUSH_BATCH = 1024;
+
 /** Close code sent to a client dropped for being too slow (1008: policy violation). */
 export const CLOSE_SLOW = 1008;
 
@@ -60,6 +64,7 @@ export class WsConnection {
   #queue: string[] = [];
   #head = 0;
   #closing = false;
+  #flushScheduled = false;
   #closed = false;
   #cause: CloseCause = 'client';
   #graceTimer: NodeJS.Timeout | undefined;
@@ -96,13 +101,12 @@ export class WsConnection {
     return this.#closing || this.#closed;
   }
 
-  /** Queues a text message; false when the connection is closing (the message is not sent). */
+  /**
+   * Queues a text message; false when the connection is closing (the message is not sent). Messages are written
+   * once per event-loop turn (or every FLUSH_BATCH messages), corked, so many frames share one system call.
+   */
   send(text: string): boolean {
     if (this.#closing || this.#closed) return false;
-    if (this.queueLength === 0 && this.#socket.bufferedAmount < this.#limits.writeBufferSize) {
-      this.#write(text);
-      return true;
-    }
     if (this.queueLength >= this.#limits.queueSize) {
       const dropped = this.queueLength + 1;
       this.#clearQueue();
@@ -111,6 +115,11 @@ export class WsConnection {
       return false;
     }
     this.#queue.push(text);
+    if (this.queueLength >= FLUSH_BATCH) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushTick);
+    }
     return true;
   }
 
@@ -165,29 +174,55 @@ export class WsConnection {
     };
   }
 
-  readonly #written = (err?: Error): void => {
+  readonly #written = (err?: Error | null): void => {
     if (err !== undefined && err !== null) return;
     this.#flush();
   };
 
-  #write(text: string): void {
-    this.#socket.send(text, this.#written);
-    this.#hooks.onSent(1);
-  }
+  readonly #flushTick = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
 
   #flush(): void {
     let sent = 0;
-    while (this.#head < this.#queue.length && this.#socket.bufferedAmount < this.#limits.writeBufferSize && !this.#closing) {
-      const text = this.#queue[this.#head] as string;
-      this.#queue[this.#head++] = '';
-      this.#socket.send(text, this.#written);
-      sent++;
+    const raw = this.#rawSocket();
+    if (raw !== undefined) {
+      // One buffer of frames for the whole batch: one allocation and one write instead of one per message.
+      const batch: string[] = [];
+      let bytes = this.#socket.bufferedAmount;
+      while (this.#head < this.#queue.length && bytes < this.#limits.writeBufferSize && !this.#closing) {
+        const text = this.#queue[this.#head] as string;
+        this.#queue[this.#head++] = '';
+        batch.push(text);
+        bytes += text.length;
+      }
+      if (batch.length > 0) raw.write(textFrames(batch), this.#written);
+      sent = batch.length;
+    } else {
+      while (this.#head < this.#queue.length && this.#socket.bufferedAmount < this.#limits.writeBufferSize && !this.#closing) {
+        const text = this.#queue[this.#head] as string;
+        this.#queue[this.#head++] = '';
+        this.#socket.send(text, this.#head === this.#queue.length ? this.#written : undefined);
+        sent++;
+      }
     }
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+    if (this.#head === this.#queue.length) this.#clearQueue();
+    else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
     if (sent > 0) this.#hooks.onSent(sent);
+  }
+
+  /**
+   * The TCP socket under the WebSocket when frames may be written to it directly: open, no extension
+   * (permessage-deflate) negotiated, and nothing pending in ws's own sender, so frames cannot interleave.
+   */
+  #rawSocket(): { write(buf: Buffer, cb: (err?: Error | null) => void): boolean } | undefined {
+    const ws = this.#socket as unknown as { _socket?: { write(buf: Buffer, cb: (err?: Error | null) => void): boolean; writable: boolean }; _sender?: { _bufferedBytes?: number } };
+    if (this.#socket.readyState !== 1 || this.#socket.extensions !== '' || (ws._sender?._bufferedBytes ?? 0) > 0) return undefined;
+    return ws._socket?.writable === true ? ws._socket : undefined;
   }
 
   #clearQueue(): void {

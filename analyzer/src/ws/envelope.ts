@@ -26,9 +26,23 @@ export interface EncodeOptions {
   status?: number;
 }
 
+const PREFIXES = new Map<string, string>();
+
+/** `{"Namespace":…,"Type":…,"UUID":"` for a namespace and type, built once. */
+function prefix(namespace: string, type: string): string {
+  const key = namespace + '\u0000' + type;
+  let p = PREFIXES.get(key);
+  if (p === undefined) {
+    p = `{"Namespace":${JSON.stringify(namespace)},"Type":${JSON.stringify(type)},"UUID":`;
+    if (PREFIXES.size < 256) PREFIXES.set(key, p);
+  }
+  return p;
+}
+
 /** Encodes a message whose Obj is already JSON text (lets one serialisation serve many connections). */
 export function encodeRaw(type: string, objJson: string, o: EncodeOptions = {}): string {
-  return `{"Namespace":${JSON.stringify(o.namespace ?? GRAPH_NAMESPACE)},"Type":${JSON.stringify(type)},"UUID":${JSON.stringify(o.uuid ?? randomUUID())},"Status":${o.status ?? 200},"Obj":${objJson}}`;
+  const uuid = o.uuid === undefined ? `"${randomUUID()}"` : JSON.stringify(o.uuid);
+  return `${prefix(o.namespace ?? GRAPH_NAMESPACE, type)}${uuid},"Status":${o.status ?? 200},"Obj":${objJson}}`;
 }
 
 /** Encodes a message. */

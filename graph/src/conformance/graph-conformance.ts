@@ -170,6 +170,20 @@ export function describeGraphConformance(name: string, factory: GraphFactory): v
         assert.deepEqual(g.lookupNodes('Speed', '1000')?.map((n) => n.ID), ['b']);
       });
 
+      it('keeps nested and prefixed index keys right whatever key form an update uses', () => {
+        g = factory({ nodeIndexes: ['Captures.ID', 'Name'] }, clock);
+        g.addNode({ ID: 'a', Metadata: { Name: 'x', Captures: [{ ID: 'c1' }] } });
+        g.updateNode('a', { set: { Captures: [{ ID: 'c2' }] } });
+        g.updateNode('a', { set: { 'Metadata.Name': 'y', Other: 1 } });
+        assert.deepEqual(g.lookupNodes('Captures.ID', 'c1'), []);
+        assert.deepEqual(g.lookupNodes('Captures.ID', 'c2')?.map((n) => n.ID), ['a']);
+        assert.deepEqual(g.lookupNodes('Name', 'x'), []);
+        assert.deepEqual(g.lookupNodes('Name', 'y')?.map((n) => n.ID), ['a']);
+        g.apply({ type: 'nodeUpdated', node: { ...(g.getNode('a') as Node), Revision: 9, Metadata: { Name: 'z' } }, ops: [] });
+        assert.deepEqual(g.lookupNodes('Name', 'z')?.map((n) => n.ID), ['a'], 'non-contiguous revision: diffed');
+        assert.deepEqual(g.lookupNodes('Captures.ID', 'c2'), []);
+      });
+
       it('indexes dotted keys and pseudo-fields', () => {
         g = factory({ nodeIndexes: ['Captures.ID', '@Host'], edgeIndexes: ['RelationType'] }, clock);
         g.addNode({ ID: 'a', Host: 'hA', Metadata: { Captures: [{ ID: 'c1' }, { ID: 'c2' }] } });

@@ -92,6 +92,9 @@ export class MemoryGraph implements Graph {
   readonly #edges = new Map<string, Edge>();
   readonly #nodeIndexes = new Map<string, ValueIndex>();
   readonly #edgeIndexes = new Map<string, ValueIndex>();
+  /** The same indexes as arrays, for the hot loops. */
+  readonly #nodeIndexList: ValueIndex[];
+  readonly #edgeIndexList: ValueIndex[];
   readonly #emitter: GraphEmitter;
   #revision = 0;
 
@@ -100,6 +103,8 @@ export class MemoryGraph implements Graph {
     this.#clock = deps.clock ?? systemClock;
     for (const f of new Set([...this.config.nodeIndexes, ORIGIN])) this.#nodeIndexes.set(f, new ValueIndex(f));
     for (const f of new Set([...this.config.edgeIndexes, ORIGIN])) this.#edgeIndexes.set(f, new ValueIndex(f));
+    this.#nodeIndexList = [...this.#nodeIndexes.values()];
+    this.#edgeIndexList = [...this.#edgeIndexes.values()];
     this.#emitter = new GraphEmitter(this.config.maxPendingEvents, deps.onListenerError);
   }
 
@@ -262,7 +267,11 @@ export class MemoryGraph implements Graph {
 
   // ---- replication
 
-  /** Applies an event made elsewhere. Stale or duplicate events are ignored, so applying twice is harmless. */
+  /**
+   * Applies an event made elsewhere. Stale or duplicate events are ignored, so applying twice is harmless.
+   * The ops of an update whose revision directly follows the current one are trusted to describe the change
+   * (they drive index maintenance and listeners); other updates are diffed.
+   */
   apply(event: ReplicatedEvent): ApplyResult {
     switch (event.type) {
       case 'nodeAdded':
@@ -368,7 +377,7 @@ export class MemoryGraph implements Graph {
 
   #insertNode(node: Node): void {
     this.#nodes.set(node.ID, { node, out: undefined, in: undefined });
-    for (const idx of this.#nodeIndexes.values()) idx.add(node);
+    for (const idx of this.#nodeIndexList) idx.add(node);
     this.#revision++;
     this.#emitter.emit({ type: 'nodeAdded', node });
   }
@@ -379,20 +388,22 @@ export class MemoryGraph implements Graph {
     const c = this.#nodes.get(edge.Child) as NodeSlot;
     (p.out ??= []).push(edge.ID);
     (c.in ??= []).push(edge.ID);
-    for (const idx of this.#edgeIndexes.values()) idx.add(edge);
+    for (const idx of this.#edgeIndexList) idx.add(edge);
     this.#revision++;
     this.#emitter.emit({ type: 'edgeAdded', edge });
   }
 
   #replaceNode(slot: NodeSlot, node: Node, ops: readonly MetadataOp[]): void {
-    for (const idx of this.#nodeIndexes.values()) idx.update(slot.node, node);
+    const sameRecord = slot.node.Host === node.Host && slot.node.Origin === node.Origin;
+    for (const idx of this.#nodeIndexList) if (!sameRecord || idx.affectedBy(ops)) idx.update(slot.node, node);
     slot.node = node;
     this.#revision++;
     if (ops.length > 0) this.#emitter.emit({ type: 'nodeUpdated', node, ops });
   }
 
   #replaceEdge(before: Edge, edge: Edge, ops: readonly MetadataOp[]): void {
-    for (const idx of this.#edgeIndexes.values()) idx.update(before, edge);
+    const sameRecord = before.Host === edge.Host && before.Origin === edge.Origin;
+    for (const idx of this.#edgeIndexList) if (!sameRecord || idx.affectedBy(ops)) idx.update(before, edge);
     this.#edges.set(edge.ID, edge);
     this.#revision++;
     if (ops.length > 0) this.#emitter.emit({ type: 'edgeUpdated', edge, ops });
@@ -402,7 +413,7 @@ export class MemoryGraph implements Graph {
     this.#edges.delete(edge.ID);
     removeItem(this.#nodes.get(edge.Parent)?.out, edge.ID);
     removeItem(this.#nodes.get(edge.Child)?.in, edge.ID);
-    for (const idx of this.#edgeIndexes.values()) idx.remove(edge);
+    for (const idx of this.#edgeIndexList) idx.remove(edge);
     const deleted: Edge = { ...edge, DeletedAt: at };
     this.#revision++;
     this.#emitter.emit({ type: 'edgeDeleted', edge: deleted });
@@ -415,7 +426,7 @@ export class MemoryGraph implements Graph {
     }
     const node = slot.node;
     this.#nodes.delete(node.ID);
-    for (const idx of this.#nodeIndexes.values()) idx.remove(node);
+    for (const idx of this.#nodeIndexList) idx.remove(node);
     const deleted: Node = { ...node, DeletedAt: at };
     this.#revision++;
     this.#emitter.emit({ type: 'nodeDeleted', node: deleted });

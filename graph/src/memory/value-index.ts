@@ -1,7 +1,15 @@
 // A live index from a (dotted) field's value to element IDs. Array values index every item.
 // Single matches are stored as a bare string to keep the per-element cost small.
-import type { Element } from '../model.js';
 import { getField } from '../metadata/fields.js';
+import type { Element, MetadataOp } from '../model.js';
+
+/** True when the dotted `key` (optionally 'Metadata.'-prefixed) lies under the top-level metadata key `root`. */
+function underRoot(key: string, root: string): boolean {
+  const start = key.startsWith('Metadata.') ? 9 : 0;
+  if (!key.startsWith(root, start)) return false;
+  const end = start + root.length;
+  return key.length === end || key.charCodeAt(end) === 46; // '.'
+}
 
 /** An index key: strings as-is, numbers truncated to integers (Skydive's int64 matching), booleans as-is. */
 export type IndexKey = string | number | boolean;
@@ -36,9 +44,20 @@ function keysOf(value: unknown, out: IndexKey[]): IndexKey[] {
 export class ValueIndex {
   readonly field: string;
   readonly #map = new Map<IndexKey, string | Set<string>>();
+  /** First metadata key of the field; undefined for pseudo-fields, which any change may touch. */
+  readonly #root: string | undefined;
 
   constructor(field: string) {
     this.field = field;
+    const f = field.startsWith('Metadata.') ? field.slice(9) : field;
+    this.#root = f.startsWith('@') ? undefined : f.split('.')[0];
+  }
+
+  /** False when none of the ops can change this field's value, so an update may skip the index. */
+  affectedBy(ops: readonly MetadataOp[]): boolean {
+    if (this.#root === undefined) return true;
+    for (let i = 0; i < ops.length; i++) if (underRoot((ops[i] as MetadataOp).Key, this.#root)) return true;
+    return false;
   }
 
   /** Indexes an element (its current revision). */
