@@ -1,7 +1,7 @@
 // The contract every live graph implementation fulfils: reads (GraphView), commands, replication and events.
 import type { ApplyResult, GraphEventOf, GraphEventType, GraphListener, ReplicatedEvent } from './events.js';
 import type { Edge, Node, TopologyJson } from './model.js';
-import type { EdgeInput, MetadataChange, NodeInput } from './memory/memory-graph.js';
+import type { EdgeInput, MetadataChange, NodeInput } from './memory/settings.js';
 import type { GraphView } from './view.js';
 
 /** A live, event-sourced graph. */

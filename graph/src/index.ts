@@ -9,6 +9,7 @@ export * from './metadata/fields.js';
 export * from './metadata/ops.js';
 export * from './metadata/deep-equal.js';
 export * from './memory/memory-graph.js';
+export * from './memory/settings.js';
 export { indexKey, type IndexKey } from './memory/value-index.js';
 export * from './codec/skydive-json.js';
 export * from './codec/dot.js';

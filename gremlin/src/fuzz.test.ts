@@ -2,22 +2,12 @@
 import { strict as assert } from 'node:assert';
 import { AppError } from '@topoflow/common';
 import { ManualClock } from '@topoflow/common/testing';
+import { Prng } from '@topoflow/common/testing';
 import type { GraphView } from '@topoflow/graph';
 import { defaultGremlinConfig } from './contract.js';
 import { createEngine } from './engine.js';
 import { GREMLIN_ERROR_STATUS } from './errors.js';
 import { fixtureGraph } from './testing.js';
-
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Steps with the kinds they accept, the kind they produce ('=' keeps the input kind) and plausible parameters. */
 const STEPS: readonly (readonly [string, string, string, readonly string[]])[] = [
@@ -72,17 +62,17 @@ const SEEDS = [
 const CHARS = `'"(),. -_aZq09\r\n\t#é\u0000\\`;
 
 class QueryFuzzer {
-  readonly #r: () => number;
+  readonly #r: Prng;
   constructor(seed: number) {
-    this.#r = prng(seed);
+    this.#r = new Prng(seed);
   }
 
   int(n: number): number {
-    return Math.floor(this.#r() * n);
+    return this.#r.int(n);
   }
 
   pick<T>(list: readonly T[]): T {
-    return list[this.int(list.length)] as T;
+    return this.#r.pick(list);
   }
 
   case(word: string): string {

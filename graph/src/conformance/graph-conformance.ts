@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { ManualClock } from '@topoflow/common/testing';
 import type { GraphEvent } from '../events.js';
 import type { Graph } from '../graph.js';
-import type { MemoryGraphConfig } from '../memory/memory-graph.js';
+import type { MemoryGraphConfig } from '../memory/settings.js';
 import type { Edge, Node } from '../model.js';
 import { describeReplication } from './replication-conformance.js';
 

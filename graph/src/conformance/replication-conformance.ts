@@ -1,21 +1,9 @@
 // Replication part of the conformance suite: apply() is idempotent and replaying events reproduces a graph.
 import { strict as assert } from 'node:assert';
-import type { ManualClock } from '@topoflow/common/testing';
+import { type ManualClock, Prng } from '@topoflow/common/testing';
 import type { GraphEvent } from '../events.js';
 import type { Graph } from '../graph.js';
 import type { GraphFactory } from './graph-conformance.js';
-
-/** A tiny deterministic PRNG so the random mutation test is reproducible. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sorted(g: Graph): unknown {
   const j = g.toJSON();
@@ -24,7 +12,8 @@ function sorted(g: Graph): unknown {
 
 /** Random mutations on `g`, recorded as events. */
 function mutate(g: Graph, clock: ManualClock, steps: number, seed: number): GraphEvent[] {
-  const rnd = prng(seed);
+  const prng = new Prng(seed);
+  const rnd = (): number => prng.next();
   const events: GraphEvent[] = [];
   g.onAny((e) => events.push(e));
   const ids = () => [...g.nodes()].map((n) => n.ID);

@@ -1,7 +1,7 @@
 // The in-memory, event-sourced graph: commands make new immutable revisions and emit one event each;
 // apply() replays events from elsewhere idempotently. Indexes and adjacency are maintained live.
 import { type Clock, systemClock } from '@topoflow/common';
-import type { ApplyResult, GraphEvent, GraphEventOf, GraphEventType, GraphListener, PartialUpdate, ReplicatedEvent } from '../events.js';
+import type { ApplyResult, GraphEventOf, GraphEventType, GraphListener, PartialUpdate, ReplicatedEvent } from '../events.js';
 import { GraphErrors, graphError } from '../errors.js';
 import { randomId } from '../ids.js';
 import { applyOps, diffOps } from '../metadata/ops.js';
@@ -10,62 +10,7 @@ import { OP_DELETE, OP_SET } from '../model.js';
 import type { Graph } from '../graph.js';
 import { type EmitterStats, GraphEmitter } from './emitter.js';
 import { ValueIndex } from './value-index.js';
-
-/** Settings of a memory graph. */
-export interface MemoryGraphConfig {
-  /** Host written on elements created here without one. */
-  host: string;
-  /** Origin written on elements created here without one. */
-  origin: string;
-  /** Node fields with a live index (dotted keys and '@' pseudo-fields allowed). */
-  nodeIndexes: readonly string[];
-  /** Edge fields with a live index. */
-  edgeIndexes: readonly string[];
-  /** Events raised by listeners while others are delivered, queued at most. */
-  maxPendingEvents: number;
-}
-
-/** The defaults: Skydive's usual lookup keys indexed. */
-export function defaultMemoryGraphConfig(): MemoryGraphConfig {
-  return {
-    host: '', origin: '',
-    nodeIndexes: ['Name', 'Type', 'MAC', 'IPV4', 'TID', 'Host'],
-    edgeIndexes: ['RelationType'],
-    maxPendingEvents: 100_000,
-  };
-}
-
-/** What the graph needs from outside. */
-export interface MemoryGraphDeps {
-  clock?: Clock;
-  /** Called when a listener throws or the event queue overflows. */
-  onListenerError?: (err: unknown, event: GraphEvent) => void;
-}
-
-/** Fields a caller may give when creating a node; the rest is filled in. */
-export interface NodeInput {
-  ID?: string;
-  Metadata?: Metadata;
-  Host?: string;
-  Origin?: string;
-  CreatedAt?: number;
-  UpdatedAt?: number;
-  Revision?: number;
-}
-
-/** Fields a caller may give when creating an edge. */
-export interface EdgeInput extends NodeInput {
-  Parent: string;
-  Child: string;
-}
-
-/** A metadata change: explicit ops, dotted keys to set or delete, or a full replacement. */
-export interface MetadataChange {
-  ops?: readonly MetadataOp[];
-  set?: Readonly<Record<string, unknown>>;
-  delete?: readonly string[];
-  replace?: Metadata;
-}
+import { type EdgeInput, type MemoryGraphConfig, type MemoryGraphDeps, type MetadataChange, type NodeInput, defaultMemoryGraphConfig } from './settings.js';
 
 interface NodeSlot {
   node: Node;

@@ -1,29 +1,8 @@
 // Seeded random helpers for fuzz tests, so every failure can be replayed.
-
-/** A deterministic PRNG (mulberry32) returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Prng } from '@topoflow/common/testing';
 
 /** Random choices driven by one PRNG. */
-export class Chooser {
-  readonly rnd: () => number;
-  constructor(seed: number) {
-    this.rnd = prng(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.rnd() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
+export class Chooser extends Prng {
   /** Mutates text: truncation, insertion, deletion or duplication of a slice. */
   mutate(text: string): string {
     const i = this.int(text.length + 1);
