@@ -4,14 +4,17 @@ import { createEngine } from '../engine.js';
 import { chainGraph, CountingView, fixtureGraph, ids } from '../testing.js';
 import { LruCache } from './cache.js';
 
+const graph = fixtureGraph();
+const engine = createEngine(defaultGremlinConfig());
+
+/** Runs a query through a view that counts scans and index lookups. */
+async function counted(q: string, inner = graph): Promise<{ result: unknown; counts: CountingView['counts'] }> {
+  const view = new CountingView(inner);
+  const result = ids((await engine.execute(q, view)).toJSON());
+  return { result, counts: view.counts };
+}
+
 describe('planner index use', () => {
-  const graph = fixtureGraph();
-  const engine = createEngine(defaultGremlinConfig());
-  const counted = async (q: string, inner = graph): Promise<{ result: unknown; counts: CountingView['counts'] }> => {
-    const view = new CountingView(inner);
-    const result = ids((await engine.execute(q, view)).toJSON());
-    return { result, counts: view.counts };
-  };
 
   it('answers the first Has on an indexed key through the index, without scanning', async () => {
     const { result, counts } = await counted("G.V().Has('Name', 'eth0')");
@@ -57,13 +60,6 @@ describe('planner index use', () => {
 });
 
 describe('planner fusion', () => {
-  const graph = fixtureGraph();
-  const engine = createEngine(defaultGremlinConfig());
-  const counted = async (q: string, inner = graph): Promise<{ result: unknown; counts: CountingView['counts'] }> => {
-    const view = new CountingView(inner);
-    const result = ids((await engine.execute(q, view)).toJSON());
-    return { result, counts: view.counts };
-  };
 
   it('fuses V with its filters and window into one step', () => {
     const q = engine.parse("G.V().Has('Type', 'device').HasKey('IPV4').HasNot('TID').HasEither('MTU', 1450, 'Name', 'lo').Limit(2)");
