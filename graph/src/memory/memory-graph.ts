@@ -130,7 +130,7 @@ export class MemoryGraph implements Graph {
 
   /** Creates a node at revision 1 (unless given); fails with GRAPH_CONFLICT when the ID exists. */
   addNode(input: NodeInput): Node {
-    const node = this.#makeNode(input);
+    const node: Node = this.#makeElement(input);
     if (this.#nodes.has(node.ID)) throw graphError(GraphErrors.CONFLICT, `node ${node.ID} already exists`, { id: node.ID });
     this.#insertNode(node);
     return node;
@@ -138,7 +138,7 @@ export class MemoryGraph implements Graph {
 
   /** Creates an edge; its parent and child must exist. */
   addEdge(input: EdgeInput): Edge {
-    const edge: Edge = { ...this.#makeNode(input), Parent: input.Parent, Child: input.Child };
+    const edge = this.#makeElement(input, input.Parent, input.Child) as Edge;
     if (this.#edges.has(edge.ID)) throw graphError(GraphErrors.CONFLICT, `edge ${edge.ID} already exists`, { id: edge.ID });
     this.#checkEndpoints(edge);
     this.#insertEdge(edge);
@@ -278,18 +278,22 @@ export class MemoryGraph implements Graph {
 
   // ---- internals
 
-  #makeNode(input: NodeInput): Node {
+  /** A new element record; edges get Parent and Child in the same literal so all edges share one shape. */
+  #makeElement(input: NodeInput, parent?: string, child?: string): Node | Edge {
     const now = this.#clock.now();
     const created = input.CreatedAt ?? input.UpdatedAt ?? now;
+    const id = input.ID ?? randomId();
+    const metadata = input.Metadata ?? {};
+    const host = input.Host ?? this.config.host;
+    const origin = input.Origin ?? this.config.origin;
+    const updated = input.UpdatedAt ?? created;
+    const revision = input.Revision ?? 1;
+    if (parent === undefined || child === undefined) {
+      return { ID: id, Metadata: metadata, Host: host, Origin: origin, CreatedAt: created, UpdatedAt: updated, DeletedAt: null, Revision: revision };
+    }
     return {
-      ID: input.ID ?? randomId(),
-      Metadata: input.Metadata ?? {},
-      Host: input.Host ?? this.config.host,
-      Origin: input.Origin ?? this.config.origin,
-      CreatedAt: created,
-      UpdatedAt: input.UpdatedAt ?? created,
-      DeletedAt: null,
-      Revision: input.Revision ?? 1,
+      ID: id, Metadata: metadata, Host: host, Origin: origin, CreatedAt: created, UpdatedAt: updated, DeletedAt: null, Revision: revision,
+      Parent: parent, Child: child,
     };
   }
 
