@@ -51,7 +51,8 @@ export async function importCommand(ctx: CommandContext, file: string, name: str
   });
   try {
     ws.send(JSON.stringify({ Namespace: 'Graph', Type: 'Sync', UUID: `import-${id}`, Status: 200, Obj: topo }));
-    await request(ws, { Namespace: 'Graph', Type: 'SyncRequest', Obj: { GremlinFilter: `G.V().Has('@Origin', 'import.${id}').SubGraph()` } });
+    // Messages are applied in order: the reply to this SyncRequest means the Sync before it was applied.
+    await request(ws, { Namespace: 'Graph', Type: 'SyncRequest', Obj: {} });
   } finally {
     ws.close();
   }
