@@ -1,1 +1,3 @@
-export {};
+export * from './topology/ids.js';
+export * from './topology/links.js';
+export * from './topology/probe.js';
