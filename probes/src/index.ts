@@ -1,3 +1,4 @@
 export * from './topology/ids.js';
 export * from './topology/links.js';
 export * from './topology/probe.js';
+export * from './ovsdb/index.js';
