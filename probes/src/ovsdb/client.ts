@@ -2,53 +2,20 @@
 // server's echo requests, keeps monitors alive across reconnects (re-issued, so callers resync from a new dump).
 import { type Socket, createConnection } from 'node:net';
 import { type Clock, type ComponentReporter, type Component, parseSize, systemClock, toMs } from '@topoflow/common';
-import type { Counter, Gauge } from 'prom-client';
+import type { MonitorHandler, OvsdbClientConfig, OvsdbClientDeps, OvsdbClientStatus } from './client-config.js';
 import { connectOptions, parseOvsdbAddress, type OvsdbEndpoint } from './endpoint.js';
 import { OvsdbErrors, ovsdbError } from './errors.js';
 import { JsonStreamSplitter } from './json-stream.js';
 import type { MonitorRequests, TableUpdates } from './values.js';
 
-/** Settings of the OVSDB client. */
-export interface OvsdbClientConfig {
-  /** `unix:/path`, `tcp:host:port` or `host:port`. */
-  address: string;
-  /** First delay before reconnecting; doubles after each failed attempt. */
-  reconnectInterval: string;
-  /** Upper bound of the reconnect delay. */
-  maxReconnectInterval: string;
-  /** Time allowed for a connect or a request reply. */
-  requestTimeout: string;
-  /** Largest JSON message accepted from the server. */
-  maxMessageSize: string;
+type Counter = ReturnType<ComponentReporter['counter']>;
+type Gauge = ReturnType<ComponentReporter['gauge']>;
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+  onResult: ((r: unknown) => void) | undefined;
 }
-
-/** The defaults: the local ovs-vswitchd database socket, Skydive's 4 s retry. */
-export function defaultOvsdbClientConfig(): OvsdbClientConfig {
-  return {
-    address: 'unix:/var/run/openvswitch/db.sock',
-    reconnectInterval: '4s', maxReconnectInterval: '30s', requestTimeout: '10s', maxMessageSize: '64MiB',
-  };
-}
-
-/** What the client needs from outside. */
-export interface OvsdbClientDeps {
-  reporter: ComponentReporter;
-  clock?: Clock;
-}
-
-/** Receives a monitor's rows: the full dump (`initial`, after every (re)connect) or an `update` notification. */
-export type MonitorHandler = (updates: TableUpdates, initial: boolean) => void;
-
-/** Connection state for status pages. */
-export interface OvsdbClientStatus {
-  connected: boolean;
-  address: string;
-  lastError: string | null;
-  connectedAt: number | null;
-  reconnects: number;
-}
-
-interface Pending { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }
 interface Monitor { db: string; requests: MonitorRequestsSource; handler: MonitorHandler }
 
 /** Monitor requests, or a function computing them on each connect (e.g. from the schema). */
@@ -64,10 +31,7 @@ export class OvsdbClient implements Component {
   readonly #splitter: JsonStreamSplitter;
   readonly #reporter: ComponentReporter;
   readonly #clock: Clock;
-  readonly #malformed: Counter<string>;
-  readonly #connects: Counter<string>;
-  readonly #connectedGauge: Gauge<string>;
-  readonly #handlerErrors: Counter<string>;
+  readonly #metrics: { malformed: Counter; connects: Counter; connected: Gauge; handlerErrors: Counter };
   readonly #pending = new Map<number, Pending>();
   readonly #monitors = new Map<string, Monitor>();
   #socket: Socket | null = null;
@@ -90,10 +54,16 @@ export class OvsdbClient implements Component {
     this.#splitter = new JsonStreamSplitter(parseSize(config.maxMessageSize));
     this.#reporter = deps.reporter;
     this.#clock = deps.clock ?? systemClock;
-    this.#malformed = deps.reporter.counter('malformed_messages_total', 'Messages from ovsdb-server that could not be used');
-    this.#connects = deps.reporter.counter('connects_total', 'Successful connections to ovsdb-server');
-    this.#connectedGauge = deps.reporter.gauge('connected', '1 while connected to ovsdb-server');
-    this.#handlerErrors = deps.reporter.counter('handler_errors_total', 'Monitor updates whose handler failed');
+    if (!(this.#reconnectMs > 0 && this.#timeoutMs > 0)) {
+      throw ovsdbError(OvsdbErrors.CONFIG_INVALID, 'reconnectInterval and requestTimeout must be positive', { statusCode: 400 });
+    }
+    const r = deps.reporter;
+    this.#metrics = {
+      malformed: r.counter('malformed_messages_total', 'Messages from ovsdb-server that could not be used'),
+      connects: r.counter('connects_total', 'Successful connections to ovsdb-server'),
+      connected: r.gauge('connected', '1 while connected to ovsdb-server'),
+      handlerErrors: r.counter('handler_errors_total', 'Monitor updates whose handler failed'),
+    };
   }
 
   /** Starts connecting; resolves after the first attempt, whether it succeeded or a retry is scheduled. */
@@ -119,9 +89,7 @@ export class OvsdbClient implements Component {
   }
 
   /** True while a connection is up. */
-  get connected(): boolean {
-    return this.#connected;
-  }
+  get connected(): boolean { return this.#connected; }
 
   /** Connection state. */
   status(): OvsdbClientStatus {
@@ -136,6 +104,11 @@ export class OvsdbClient implements Component {
 
   /** Sends one request and resolves with its result; rejects on an error reply, a timeout or a disconnect. */
   request(method: string, params: unknown[]): Promise<unknown> {
+    return this.#send(method, params);
+  }
+
+  /** `onResult` runs synchronously on the reply, before any later message of the same chunk is handled. */
+  #send(method: string, params: unknown[], onResult?: (result: unknown) => void): Promise<unknown> {
     const socket = this.#socket;
     if (!this.#connected || socket === null) {
       return Promise.reject(ovsdbError(OvsdbErrors.NOT_CONNECTED, 'not connected to ovsdb-server', { details: { method } }));
@@ -146,7 +119,7 @@ export class OvsdbClient implements Component {
         this.#pending.delete(id);
         reject(ovsdbError(OvsdbErrors.REQUEST_TIMEOUT, 'ovsdb-server did not answer in time', { details: { method } }));
       }, this.#timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      this.#pending.set(id, { resolve, reject, timer, onResult });
       socket.write(JSON.stringify({ method, params, id }));
     });
   }
@@ -181,15 +154,14 @@ export class OvsdbClient implements Component {
 
   async #issueMonitor(monitorId: string, m: Monitor): Promise<void> {
     const requests = typeof m.requests === 'function' ? await m.requests(this) : m.requests;
-    const initial = (await this.request('monitor', [m.db, monitorId, requests])) as TableUpdates;
-    this.#deliver(m, initial, true);
+    await this.#send('monitor', [m.db, monitorId, requests], (initial) => this.#deliver(m, initial as TableUpdates, true));
   }
 
   #deliver(m: Monitor, updates: TableUpdates, initial: boolean): void {
     try {
       m.handler(updates, initial);
     } catch (err) {
-      this.#handlerErrors.inc();
+      this.#metrics.handlerErrors.inc();
       this.#reporter.logger.error({ err, initial }, 'ovsdb monitor handler failed');
     }
   }
@@ -216,8 +188,8 @@ export class OvsdbClient implements Component {
     if (!ok || !this.#running) return;
     this.#connected = true;
     this.#connectedAt = this.#clock.now();
-    this.#connects.inc();
-    this.#connectedGauge.set(1);
+    this.#metrics.connects.inc();
+    this.#metrics.connected.set(1);
     this.#reporter.logger.info({ address: this.#address }, 'connected to ovsdb-server');
     for (const l of this.#listeners) l(true);
     try {
@@ -235,7 +207,7 @@ export class OvsdbClient implements Component {
     this.#socket = null;
     const wasConnected = this.#connected;
     this.#connected = false;
-    this.#connectedGauge.set(0);
+    this.#metrics.connected.set(0);
     this.#failPending(ovsdbError(OvsdbErrors.DISCONNECTED, 'connection to ovsdb-server lost'));
     if (wasConnected) {
       this.#reporter.logger.warn({ address: this.#address, lastError: this.#lastError }, 'disconnected from ovsdb-server');
@@ -264,7 +236,7 @@ export class OvsdbClient implements Component {
   }
 
   #badMessage(reason: string, detail?: unknown): void {
-    this.#malformed.inc();
+    this.#metrics.malformed.inc();
     this.#reporter.logger.warn({ reason, detail }, 'malformed message from ovsdb-server');
   }
 
@@ -279,7 +251,10 @@ export class OvsdbClient implements Component {
     clearTimeout(p.timer);
     if (m.error !== null && m.error !== undefined) {
       p.reject(ovsdbError(OvsdbErrors.REQUEST_FAILED, 'ovsdb-server answered with an error', { details: { error: m.error } }));
-    } else p.resolve(m.result);
+    } else {
+      p.onResult?.(m.result);
+      p.resolve(m.result);
+    }
   }
 
   #onRequest(method: string, params: unknown, id: unknown): void {

@@ -1,7 +1,7 @@
 // State shared by the OVSDB row handlers: the graph, the host, and which rows reference which (bridge → ports,
 // port → interfaces), plus the bridge/port/interface linking rules of Skydive's OVSDB probe.
 import type { Graph, Node } from '@topoflow/graph';
-import { LAYER2, OWNERSHIP, ensureLink, findLink, ownerOf, removeLink, setOwner } from '../topology/links.js';
+import { LAYER2, OWNERSHIP, ensureLink, ownerOf, removeLink, setOwner } from '../topology/links.js';
 import { ovsRowNodeId } from '../topology/ids.js';
 
 /** Interface types whose device OVS itself provides (no kernel netdev of their own, or one OVS drives). */
@@ -120,9 +120,4 @@ export function unlinkBridgePort(ctx: OvsdbContext, bridgeUuid: string, portUuid
     const intf = interfaceNode(ctx, intfUuid);
     if (intf !== undefined) removeLink(ctx.graph, bridge.ID, intf.ID, OWNERSHIP);
   }
-}
-
-/** True when the edge exists in either direction (used by tests and the patch rule). */
-export function linked(graph: Graph, a: string, b: string, relationType: string): boolean {
-  return findLink(graph, a, b, relationType, true) !== undefined;
 }

@@ -1,9 +1,10 @@
 // The OVSDB topology probe: monitors Open_vSwitch, Bridge, Port and Interface on ovsdb-server and keeps the
 // bridges, ports and interfaces in the agent's graph, resyncing after every reconnect.
-import type { Clock, ComponentReporter } from '@topoflow/common';
+import { type Clock, type ComponentReporter, systemClock } from '@topoflow/common';
 import type { Graph } from '@topoflow/graph';
 import type { TopologyProbe } from '../topology/probe.js';
-import { type OvsdbClientConfig, OvsdbClient, defaultOvsdbClientConfig } from './client.js';
+import { OvsdbClient } from './client.js';
+import { type OvsdbClientConfig, defaultOvsdbClientConfig } from './client-config.js';
 import { OvsdbTopology, monitorRequests } from './topology.js';
 
 /** Settings of the OVSDB probe: the connection settings plus the database name. */
@@ -38,13 +39,13 @@ export class OvsdbProbe implements TopologyProbe {
   readonly #reporter: ComponentReporter;
   #running = false;
   #lastUpdateAt: number | null = null;
-  readonly #clock: Clock | undefined;
+  readonly #clock: Clock;
 
   constructor(config: OvsdbProbeConfig, deps: OvsdbProbeDeps) {
     this.#config = config;
     this.#reporter = deps.reporter;
-    this.#clock = deps.clock;
-    this.#client = new OvsdbClient(config, { reporter: deps.reporter, ...(deps.clock ? { clock: deps.clock } : {}) });
+    this.#clock = deps.clock ?? systemClock;
+    this.#client = new OvsdbClient(config, { reporter: deps.reporter, clock: this.#clock });
     const rowErrors = deps.reporter.counter('row_errors_total', 'OVSDB rows that could not be applied to the graph');
     this.#topology = new OvsdbTopology({
       graph: deps.graph, hostId: deps.hostId, hostNodeId: deps.hostNodeId,
@@ -72,7 +73,7 @@ export class OvsdbProbe implements TopologyProbe {
       this.#config.database, MONITOR_ID,
       async (client) => monitorRequests(await client.getSchema(this.#config.database)),
       (updates, initial) => {
-        this.#lastUpdateAt = (this.#clock ?? Date).now();
+        this.#lastUpdateAt = this.#clock.now();
         this.#topology.apply(updates, initial);
       },
     );
