@@ -25,15 +25,15 @@ class FakeAnalyzer {
   }
 
   static async start(): Promise<FakeAnalyzer> {
-    let fake: FakeAnalyzer | undefined;
+    const holder: { fake?: FakeAnalyzer } = {};
     const server = await new Promise<WebSocketServer>((resolve) => {
       const s: WebSocketServer = new WebSocketServer({
         host: '127.0.0.1', port: 0, path: '/ws/agent/topology',
-        verifyClient: (_info, cb) => (fake !== undefined && fake.refuse > 0 ? cb(false, fake.refuse) : cb(true)),
+        verifyClient: (_info, cb) => ((holder.fake?.refuse ?? 0) > 0 ? cb(false, holder.fake?.refuse) : cb(true)),
       }, () => resolve(s));
     });
-    fake = new FakeAnalyzer(server);
-    return fake;
+    holder.fake = new FakeAnalyzer(server);
+    return holder.fake;
   }
 
   get address(): string {
@@ -63,7 +63,7 @@ const types = (frame: AgentMessage[] | undefined) => (frame ?? []).map((m) => m.
 
 describe('forwarder', () => {
   let fakes: FakeAnalyzer[] = [];
-  let forwarders: Forwarder[] = [];
+  const forwarders: Forwarder[] = [];
   let graph: MemoryGraph;
   const reporter = silentReporter('agent');
 
