@@ -1,1 +1,10 @@
-export {};
+export * from './config.js';
+export * from './errors.js';
+export * from './host.js';
+export * from './agent.js';
+export * from './wiring.js';
+export * from './main.js';
+export * from './forwarder/backoff.js';
+export * from './forwarder/framing.js';
+export * from './forwarder/forwarder.js';
+export * from './http/api-server.js';

@@ -5,6 +5,7 @@ import type { MemoryGraph } from '@topoflow/graph';
 import type { QueryEngine } from '@topoflow/gremlin';
 import type { FastifyInstance } from 'fastify';
 import type { AnalyzerServiceConfig } from './config.js';
+import type { Agents } from './agents/agents.js';
 import type { ApiServer } from './http/api-server.js';
 import type { Publishers } from './publisher/publishers.js';
 import type { Subscribers } from './subscriber/subscribers.js';
@@ -22,6 +23,7 @@ export interface AnalyzerParts {
   ws: WsServer;
   subscribers: Subscribers;
   publishers: Publishers;
+  agents: Agents;
   api: ApiServer;
   shutdownTimeoutMs: number;
 }
@@ -46,6 +48,11 @@ export class Analyzer implements Component {
   /** The live graph. */
   get graph(): MemoryGraph {
     return this.#parts.graph;
+  }
+
+  /** The agent endpoint. */
+  get agents(): Agents {
+    return this.#parts.agents;
   }
 
   /** The query engine. */
@@ -87,6 +94,7 @@ export class Analyzer implements Component {
       await p.ws.start();
       await p.subscribers.start();
       await p.publishers.start();
+      await p.agents.start();
       await p.api.start();
     } catch (err) {
       await this.#release();
@@ -122,7 +130,7 @@ export class Analyzer implements Component {
 
   async #release(): Promise<void> {
     const p = this.#parts;
-    const steps: (() => Promise<void>)[] = [() => p.ws.stop(), () => p.api.stop(), () => p.publishers.stop(), () => p.subscribers.stop()];
+    const steps: (() => Promise<void>)[] = [() => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(), () => p.publishers.stop(), () => p.subscribers.stop()];
     for (const step of steps) {
       try {
         await step();

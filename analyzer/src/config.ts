@@ -3,6 +3,7 @@ import { AppError, type LogConfig, parseDuration, parseSize } from '@topoflow/co
 import { defaultMemoryGraphConfig } from '@topoflow/graph';
 import { type GremlinConfig, defaultGremlinConfig } from '@topoflow/gremlin';
 import { AnalyzerErrors } from './errors.js';
+import type { AgentsConfig } from './agents/agents.js';
 import type { ApiServerConfig } from './http/api-server.js';
 import type { PublishersConfig } from './publisher/publishers.js';
 import type { SubscribersConfig } from './subscriber/subscribers.js';
@@ -60,6 +61,12 @@ export interface AnalyzerPublisherConfig {
   syncBatch: number;
 }
 
+/** Settings of the agent endpoint (/ws/agent/topology). */
+export interface AnalyzerAgentsConfig {
+  /** Elements of an agent Sync handled between two yields to the event loop. */
+  syncBatch: number;
+}
+
 /** The analyzer section of the configuration. */
 export interface AnalyzerConfig {
   /** HTTP and WebSocket listen address ("host:port"; a bare port means loopback). */
@@ -70,6 +77,7 @@ export interface AnalyzerConfig {
   ws: AnalyzerWsConfig;
   subscriber: AnalyzerSubscriberConfig;
   publisher: AnalyzerPublisherConfig;
+  agents: AnalyzerAgentsConfig;
   /** Longest time stop() waits for connections to close. */
   shutdownTimeout: string;
 }
@@ -88,6 +96,7 @@ export function defaultAnalyzerConfig(): AnalyzerConfig {
     },
     subscriber: { debounce: '100ms' },
     publisher: { syncBatch: 2000 },
+    agents: { syncBatch: 2000 },
     shutdownTimeout: '10s',
   };
 }
@@ -111,6 +120,7 @@ export interface ResolvedAnalyzerConfig {
   ws: WsServerConfig;
   subscribers: SubscribersConfig;
   publishers: PublishersConfig;
+  agents: AgentsConfig;
   query: { timeoutMs: number; maxResultSize: number };
   shutdownTimeoutMs: number;
 }
@@ -158,6 +168,7 @@ export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig
     },
     subscribers: { debounceMs: duration('subscriber.debounce', c.subscriber.debounce, 0), maxPending, errorLogIntervalMs },
     publishers: { syncBatch: count('publisher.syncBatch', c.publisher.syncBatch), maxPending, errorLogIntervalMs },
+    agents: { syncBatch: count('agents.syncBatch', c.agents.syncBatch), maxPending, errorLogIntervalMs },
     query: { timeoutMs: duration('gremlin.timeout', c.gremlin.timeout, 1), maxResultSize: count('gremlin.maxResultSize', c.gremlin.maxResultSize) },
     shutdownTimeoutMs: duration('shutdownTimeout', c.shutdownTimeout, 1),
   };

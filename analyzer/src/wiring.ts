@@ -1,10 +1,11 @@
 // Builds the analyzer from its configuration: graph, engine, reporter, then the WebSocket server, the
-// subscriber and publisher endpoints and the HTTP server with every route, in dependency order.
+// subscriber, publisher and agent endpoints and the HTTP server with every route, in dependency order.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Clock, Reporter, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
 import { type QueryEngine, createEngine } from '@topoflow/gremlin';
+import { Agents } from './agents/agents.js';
 import { Analyzer } from './analyzer.js';
 import { type AnalyzerServiceConfig, resolveAnalyzerConfig } from './config.js';
 import { registerElementRoutes } from './elements/routes.js';
@@ -63,6 +64,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const ws = new WsServer(c.ws, { hostId, clock, reporter: reporter.child('ws') });
   const subscribers = new Subscribers(c.subscribers, { graph, engine, queryOptions, ws, reporter: reporter.child('subscriber') });
   const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
+  const agents = new Agents(c.agents, { graph, clock, ws, reporter: reporter.child('agents') });
   const http = reporter.child('http');
   const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
   const api = new ApiServer(c.api, {
@@ -78,6 +80,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => registerStatusRoutes(app, {
         hostId, version: packageVersion(), reporter,
         isReady: () => analyzer.ready,
+        agents: () => ws.status('agent'),
         publishers: () => ws.status('publisher'),
         subscribers: () => ws.status('subscriber'),
         beforeScrape: () => {
@@ -90,11 +93,12 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       }),
       (app) => subscribers.register(app),
       (app) => publishers.register(app),
+      (app) => agents.register(app),
     ],
   });
   // The readiness probe above reads `analyzer` only when a request arrives, after this line ran.
   const analyzer: Analyzer = new Analyzer(config, {
-    hostId, graph, engine, reporter, ws, subscribers, publishers, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, engine, reporter, ws, subscribers, publishers, agents, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return analyzer;
 }

@@ -27,6 +27,7 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extend
 /** Options each command accepts (others are a usage error). */
 const ALLOWED: Record<string, readonly (keyof Values)[]> = {
   analyzer: ['config', 'dump'],
+  agent: ['config', 'dump'],
   allinone: ['config', 'dump'],
   'client query': ['analyzer', 'format'],
   'client topology import': ['analyzer', 'name'],
@@ -59,6 +60,7 @@ export async function runCli(argv: readonly string[], io: Omit<CommandContext, '
   };
   switch (name) {
     case 'analyzer':
+    case 'agent':
     case 'allinone':
       want(0, 'no arguments');
       return serviceCommand(ctx, name, values.config, values.dump === true);

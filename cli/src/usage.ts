@@ -5,7 +5,8 @@ export const USAGE = `Usage: topoflow <command> [options]
 
 Services:
   analyzer [--config FILE] [--dump]        run the analyzer (REST, WebSocket, Gremlin) on 127.0.0.1:8082
-  allinone [--config FILE] [--dump]        analyzer and agent in one process (same as analyzer until the agent exists)
+  agent [--config FILE] [--dump]           run the agent (host node, graph forwarded to agent.analyzers; API on 127.0.0.1:8081)
+  allinone [--config FILE] [--dump]        analyzer and an agent forwarding to it, in one process
 
 Client (talks to a running analyzer; --analyzer HOST:PORT, default $TOPOFLOW_ANALYZER or 127.0.0.1:8082):
   client query QUERY [--format json|dot]   run a Gremlin query, print the JSON result

@@ -10,6 +10,7 @@ export interface StatusRoutesDeps {
   reporter: Reporter;
   /** True once the analyzer is started and until it starts stopping. */
   isReady(): boolean;
+  agents(): Record<string, ConnectionStatus>;
   publishers(): Record<string, ConnectionStatus>;
   subscribers(): Record<string, ConnectionStatus>;
   /** Refreshes gauges that are sampled rather than kept up to date. */
@@ -21,7 +22,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
   app.get('/api', async () => ({ Host: deps.hostId, Version: deps.version, Service: 'analyzer' }));
 
   app.get('/api/status', async () => ({
-    Agents: {},
+    Agents: deps.agents(),
     Peers: { Incomers: {}, Outgoers: {} },
     Publishers: deps.publishers(),
     Subscribers: deps.subscribers(),

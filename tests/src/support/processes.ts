@@ -53,12 +53,18 @@ export class ServiceProcess {
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  /** Starts `topoflow <command>` on a free loopback port and waits until /readyz answers 200. */
-  static async start(command: 'analyzer' | 'allinone', env: Record<string, string> = {}, args: string[] = []): Promise<ServiceProcess> {
+  /**
+   * Starts `topoflow <command>` on a free loopback port and waits until /readyz answers 200. The port is the
+   * analyzer's for `analyzer` and `allinone`, the agent's API for `agent` (allinone's agent API gets another one).
+   */
+  static async start(command: 'analyzer' | 'agent' | 'allinone', env: Record<string, string> = {}, args: string[] = []): Promise<ServiceProcess> {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
+    const listen: Record<string, string> = command === 'agent'
+      ? { TOPOFLOW_AGENT_LISTEN: address }
+      : { TOPOFLOW_ANALYZER_LISTEN: address, ...(command === 'allinone' ? { TOPOFLOW_AGENT_LISTEN: `127.0.0.1:${await freePort()}` } : {}) };
     const child = spawn(process.execPath, [CLI_MAIN, command, ...args], {
-      env: { ...process.env, TOPOFLOW_ANALYZER_LISTEN: address, TOPOFLOW_LOGGING_FORMAT: 'json', ...env },
+      env: { ...process.env, ...listen, TOPOFLOW_LOGGING_FORMAT: 'json', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const svc = new ServiceProcess(child, address);
@@ -89,6 +95,15 @@ export class ServiceProcess {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('timed out');
+  }
+
+  /** Kills the process by its PID with SIGKILL (no clean shutdown) and waits for it to exit. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
   }
 
   /** Stops the process by its PID (SIGTERM, then SIGKILL after `graceMs`); resolves with its exit code. */

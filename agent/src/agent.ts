@@ -1,0 +1,122 @@
+// The agent service as one component: puts the host node in its graph, serves its HTTP API, and forwards the
+// graph to an analyzer; stops in reverse order within a bounded time.
+import type { Address, Component, Reporter } from '@topoflow/common';
+import type { MemoryGraph, NodeInput } from '@topoflow/graph';
+import type { AgentServiceConfig } from './config.js';
+import type { Forwarder } from './forwarder/forwarder.js';
+import type { AgentApi } from './http/api-server.js';
+
+/** Lifecycle state of the agent. */
+export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** The parts the agent runs, built by createAgent (wiring.ts). */
+export interface AgentParts {
+  hostId: string;
+  graph: MemoryGraph;
+  hostNode: NodeInput;
+  reporter: Reporter;
+  forwarder: Forwarder;
+  api: AgentApi;
+  shutdownTimeoutMs: number;
+}
+
+/** The agent service. */
+export class Agent implements Component {
+  readonly config: AgentServiceConfig;
+  readonly #parts: AgentParts;
+  #state: AgentState = 'idle';
+  #stopping: Promise<void> | undefined;
+
+  constructor(config: AgentServiceConfig, parts: AgentParts) {
+    this.config = config;
+    this.#parts = parts;
+  }
+
+  /** The host ID this agent runs as. */
+  get hostId(): string {
+    return this.#parts.hostId;
+  }
+
+  /** The agent's graph (host = hostId, origin = agent.<hostId>). */
+  get graph(): MemoryGraph {
+    return this.#parts.graph;
+  }
+
+  /** The link to the analyzers. */
+  get forwarder(): Forwarder {
+    return this.#parts.forwarder;
+  }
+
+  /** Logger, metrics registry and health checks of the agent. */
+  get reporter(): Reporter {
+    return this.#parts.reporter;
+  }
+
+  /** Where the HTTP API listens (once started). */
+  get address(): Address | undefined {
+    return this.#parts.api.address;
+  }
+
+  /** Lifecycle state. */
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  /** True while running (GET /readyz). */
+  get ready(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** Adds the host node, listens, and starts forwarding (without waiting for an analyzer). */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') return;
+    this.#state = 'starting';
+    const p = this.#parts;
+    try {
+      const id = p.hostNode.ID as string;
+      if (p.graph.getNode(id) === undefined) p.graph.addNode(p.hostNode);
+      await p.api.start();
+      await p.forwarder.start();
+    } catch (err) {
+      await this.#release();
+      this.#state = 'stopped';
+      throw err;
+    }
+    this.#state = 'running';
+    p.reporter.logger.info({ address: this.address, hostId: p.hostId }, 'agent started');
+  }
+
+  /** Stops forwarding and closes the API, within shutdownTimeout. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'idle') {
+      this.#state = 'stopped';
+      return;
+    }
+    this.#stopping ??= (async () => {
+      this.#state = 'stopping';
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.#parts.reporter.logger.warn({ timeoutMs: this.#parts.shutdownTimeoutMs }, 'agent stop timed out');
+          resolve();
+        }, this.#parts.shutdownTimeoutMs);
+      });
+      await Promise.race([this.#release(), timeout]);
+      clearTimeout(timer);
+      this.#state = 'stopped';
+      this.#parts.reporter.logger.info('agent stopped');
+    })();
+    return this.#stopping;
+  }
+
+  async #release(): Promise<void> {
+    const p = this.#parts;
+    for (const step of [() => p.forwarder.stop(), () => p.api.stop()]) {
+      try {
+        await step();
+      } catch (err) {
+        p.reporter.logger.warn({ err }, 'agent part failed to stop');
+      }
+    }
+  }
+}

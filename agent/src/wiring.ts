@@ -1,0 +1,69 @@
+// Builds the agent from its configuration: reporter, graph, host node, then the forwarder and the HTTP API.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { type Clock, Reporter, systemClock } from '@topoflow/common';
+import { MemoryGraph } from '@topoflow/graph';
+import { Agent } from './agent.js';
+import { type AgentServiceConfig, resolveAgentConfig } from './config.js';
+import { Forwarder } from './forwarder/forwarder.js';
+import { type HostInfo, hostNode, systemHostInfo } from './host.js';
+import { AgentApi } from './http/api-server.js';
+
+/** What may be injected instead of being built from the configuration. */
+export interface AgentDeps {
+  clock?: Clock;
+  /** Root logger; ignored when `reporter` is given. */
+  logger?: Reporter['logger'];
+  /** Logging, metrics and health root (default: a new one named "agent"). */
+  reporter?: Reporter;
+  /** Machine facts shown on the host node (default: read from the OS). */
+  hostInfo?: HostInfo;
+  /** Source of reconnection jitter. */
+  random?: () => number;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Builds an agent (not started). Throws AGENT_CONFIG_INVALID when a setting is unusable. */
+export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): Agent {
+  const c = resolveAgentConfig(config.agent);
+  const hostId = config.hostId !== '' ? config.hostId : hostname();
+  const clock = deps.clock ?? systemClock;
+  const reporter = deps.reporter ?? new Reporter('agent', deps.logger ? { logger: deps.logger } : { log: config.logging });
+  const graphReporter = reporter.child('graph');
+  const listenerErrors = graphReporter.counter('listener_errors_total', 'Graph event listeners that threw');
+  const graph = new MemoryGraph({ host: hostId, origin: `agent.${hostId}` }, {
+    clock,
+    onListenerError: (err, event) => {
+      listenerErrors.inc();
+      graphReporter.logger.error({ err, event: event.type }, 'graph listener failed');
+    },
+  });
+  const nodesGauge = graphReporter.gauge('nodes', 'Nodes in the agent graph');
+  const edgesGauge = graphReporter.gauge('edges', 'Edges in the agent graph');
+  const forwarder = new Forwarder(c, {
+    hostId, graph, clock, reporter: reporter.child('forwarder'), ...(deps.random ? { random: deps.random } : {}),
+  });
+  const api = new AgentApi({ listen: c.listen }, {
+    hostId, version: packageVersion(), graph, reporter,
+    isReady: () => agent.ready,
+    analyzers: () => forwarder.status(),
+    beforeScrape: () => {
+      nodesGauge.set(graph.nodeCount);
+      edgesGauge.set(graph.edgeCount);
+    },
+  });
+  // The readiness probe above reads `agent` only when a request arrives, after this line ran.
+  const agent: Agent = new Agent(config, {
+    hostId, graph, hostNode: hostNode(hostId, config.agent.metadata, deps.hostInfo ?? systemHostInfo()),
+    reporter, forwarder, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+  });
+  return agent;
+}
