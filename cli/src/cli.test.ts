@@ -47,3 +47,13 @@ describe('topoflow argument routing', () => {
       (e: unknown) => (e as { code?: string }).code === 'CLI_CONNECT_FAILED');
   });
 });
+
+describe('topoflow client shell completion', () => {
+  it('completes the identifier being typed, case-insensitively', async () => {
+    const { completer } = await import('./commands/shell.js');
+    const c = completer(['Has', 'HasKey', 'HasNot', 'Out', 'OutE']);
+    assert.deepEqual(c("G.V().ha"), [['Has', 'HasKey', 'HasNot'], 'ha']);
+    assert.deepEqual(c('G.V().Has(\'x\').Ou'), [['Out', 'OutE'], 'Ou']);
+    assert.deepEqual(c('G.V().'), [[], '']);
+  });
+});

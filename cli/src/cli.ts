@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '@topoflow/common';
 import { serviceCommand } from './commands/service.js';
 import { queryCommand } from './commands/query.js';
+import { defaultHistoryFile, shellCommand } from './commands/shell.js';
 import { subscribeCommand } from './commands/subscribe.js';
 import { exportCommand } from './commands/topology-export.js';
 import { importCommand } from './commands/topology-import.js';
@@ -30,6 +31,7 @@ const ALLOWED: Record<string, readonly (keyof Values)[]> = {
   agent: ['config', 'dump'],
   allinone: ['config', 'dump'],
   'client query': ['analyzer', 'format'],
+  'client shell': ['analyzer'],
   'client topology import': ['analyzer', 'name'],
   'client topology export': ['analyzer', 'format', 'gremlin'],
   'client subscribe': ['analyzer', 'gremlin', 'partial', 'count'],
@@ -64,6 +66,9 @@ export async function runCli(argv: readonly string[], io: Omit<CommandContext, '
     case 'allinone':
       want(0, 'no arguments');
       return serviceCommand(ctx, name, values.config, values.dump === true);
+    case 'client shell':
+      want(0, 'no arguments');
+      return shellCommand(ctx, { input: process.stdin, output: process.stdout, historyFile: defaultHistoryFile() }, signal);
     case 'client query':
       want(1, 'one Gremlin query, e.g. "G.V().Count()"');
       return queryCommand(ctx, args[0] as string, values.format ?? 'json');

@@ -10,6 +10,7 @@ Services:
 
 Client (talks to a running analyzer; --analyzer HOST:PORT, default $TOPOFLOW_ANALYZER or 127.0.0.1:8082):
   client query QUERY [--format json|dot]   run a Gremlin query, print the JSON result
+  client shell                             interactive Gremlin console (history, Tab completion)
   client topology import FILE [--name N]   load a Skydive topology dump ('-' = stdin) under origin import.N
   client topology export [--format json|dot] [--gremlin QUERY]
                                            print the topology (or a sub-graph) as a Skydive dump or DOT

@@ -43,6 +43,20 @@ describe('foundation end to end (analyzer process + CLI)', function () {
     assert.equal(all.body, 137);
   });
 
+  it('runs queries line by line in topoflow client shell, pointing at parse errors', async () => {
+    const input = "G.V().Has('Type', 'pod').Count()\nG.V().Has('Name'\n.help\nG.E().Count()\n.exit\nG.V().Count()\n";
+    const r = await runTopoflow(['client', 'shell', '--analyzer', analyzer.address], { input });
+    assert.equal(r.code, 0, r.stderr);
+    const out = r.stdout.split('\n');
+    assert.equal(out[0], '26');
+    assert.equal(out[1], "  G.V().Has('Name'");
+    assert.equal(out[2], `  ${' '.repeat("G.V().Has('Name'".length)}^`);
+    assert.match(out[3] ?? '', /^error: .*\[GREMLIN_PARSE_ERROR\]$/);
+    assert.match(r.stdout, /\.exit +leave/);
+    assert.equal(out.filter((l) => l === '244').length, 1, 'G.E().Count() ran');
+    assert.ok(!out.includes('137'), 'nothing runs after .exit');
+  });
+
   it('replaces, not duplicates, when the same dump is imported again', async () => {
     const r = await cli('client', 'topology', 'import', k8s);
     assert.equal(r.code, 0, r.stderr);
