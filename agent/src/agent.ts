@@ -5,6 +5,7 @@ import type { MemoryGraph, NodeInput } from '@topoflow/graph';
 import type { AgentServiceConfig } from './config.js';
 import type { Forwarder } from './forwarder/forwarder.js';
 import type { AgentApi } from './http/api-server.js';
+import type { TopologyProbe } from '@topoflow/probes';
 
 /** Lifecycle state of the agent. */
 export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -17,6 +18,8 @@ export interface AgentParts {
   reporter: Reporter;
   forwarder: Forwarder;
   api: AgentApi;
+  /** Topology probes, started in order after the host node exists, stopped in reverse. */
+  probes: TopologyProbe[];
   shutdownTimeoutMs: number;
 }
 
@@ -26,6 +29,7 @@ export class Agent implements Component {
   readonly #parts: AgentParts;
   #state: AgentState = 'idle';
   #stopping: Promise<void> | undefined;
+  readonly #started: TopologyProbe[] = [];
 
   constructor(config: AgentServiceConfig, parts: AgentParts) {
     this.config = config;
@@ -57,6 +61,11 @@ export class Agent implements Component {
     return this.#parts.api.address;
   }
 
+  /** The running topology probes. */
+  get probes(): readonly TopologyProbe[] {
+    return this.#parts.probes;
+  }
+
   /** Lifecycle state. */
   get state(): AgentState {
     return this.#state;
@@ -76,6 +85,10 @@ export class Agent implements Component {
       const id = p.hostNode.ID as string;
       if (p.graph.getNode(id) === undefined) p.graph.addNode(p.hostNode);
       await p.api.start();
+      for (const probe of p.probes) {
+        await probe.start();
+        this.#started.push(probe);
+      }
       await p.forwarder.start();
     } catch (err) {
       await this.#release();
@@ -111,7 +124,8 @@ export class Agent implements Component {
 
   async #release(): Promise<void> {
     const p = this.#parts;
-    for (const step of [() => p.forwarder.stop(), () => p.api.stop()]) {
+    const probes = this.#started.splice(0).reverse().map((probe) => () => probe.stop());
+    for (const step of [() => p.forwarder.stop(), ...probes, () => p.api.stop()]) {
       try {
         await step();
       } catch (err) {

@@ -1,6 +1,7 @@
 // Configuration of the agent service: the `agent` section with its defaults, the whole service tree, and the
 // conversion of durations and addresses into the numbers the components use, checked before start-up.
 import { type LogConfig, parseAddress, parseDuration, parseSize } from '@topoflow/common';
+import { type NetnsProbeConfig, type OvsdbProbeConfig, defaultNetnsProbeConfig, defaultOvsdbProbeConfig } from '@topoflow/probes';
 import { AgentErrors, agentError } from './errors.js';
 
 /** Reconnection backoff of the forwarder (exponential with jitter, between min and max). */
@@ -26,11 +27,16 @@ export interface AgentForwarderConfig {
   reconnect: AgentReconnectConfig;
 }
 
-/** Topology probes (placeholder: the probes are wired in later). */
+/** Topology probes and their settings. */
 export interface AgentTopologyConfig {
-  /** Probes to run besides the built-in ones. */
+  /** Probes to run, in start order: `netns`, `ovsdb`. */
   probes: string[];
+  netns: NetnsProbeConfig;
+  ovsdb: OvsdbProbeConfig;
 }
+
+/** The probe names the agent knows. */
+export const TOPOLOGY_PROBES = ['netns', 'ovsdb'] as const;
 
 /** The agent section of the configuration. */
 export interface AgentConfig {
@@ -56,7 +62,7 @@ export function defaultAgentConfig(): AgentConfig {
       batchSize: 1000, flushInterval: '20ms', queueSize: 100_000, writeBufferSize: '16MiB', connectTimeout: '5s',
       reconnect: { min: '200ms', max: '10s' },
     },
-    topology: { probes: [] },
+    topology: { probes: [...TOPOLOGY_PROBES], netns: defaultNetnsProbeConfig(), ovsdb: defaultOvsdbProbeConfig() },
     shutdownTimeout: '10s',
   };
 }
@@ -122,6 +128,9 @@ export function resolveAgentConfig(c: AgentConfig): ResolvedAgentConfig {
   address('listen', c.listen);
   if (c.analyzers.length === 0) problems.push('agent.analyzers: at least one analyzer is needed');
   c.analyzers.forEach((a, i) => address(`analyzers[${i}]`, String(a)));
+  for (const p of c.topology.probes) {
+    if (!(TOPOLOGY_PROBES as readonly string[]).includes(p)) problems.push(`agent.topology.probes: unknown probe "${p}" (known: ${TOPOLOGY_PROBES.join(', ')})`);
+  }
   const resolved: ResolvedAgentConfig = {
     analyzers: c.analyzers.map(String),
     listen: c.listen,

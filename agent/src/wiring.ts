@@ -8,6 +8,7 @@ import { type AgentServiceConfig, resolveAgentConfig } from './config.js';
 import { Forwarder } from './forwarder/forwarder.js';
 import { type HostInfo, hostNode, systemHostInfo } from './host.js';
 import { AgentApi } from './http/api-server.js';
+import { buildProbes } from './probes.js';
 
 /** What may be injected instead of being built from the configuration. */
 export interface AgentDeps {
@@ -55,15 +56,17 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
     hostId, version: packageVersion(), graph, reporter,
     isReady: () => agent.ready,
     analyzers: () => forwarder.status(),
+    topologyProbes: () => Object.fromEntries(probes.map((p) => [p.name, p.status()])),
     beforeScrape: () => {
       nodesGauge.set(graph.nodeCount);
       edgesGauge.set(graph.edgeCount);
     },
   });
+  const host = hostNode(hostId, config.agent.metadata, deps.hostInfo ?? systemHostInfo());
+  const probes = buildProbes(config.agent.topology, { graph, hostId, hostNodeId: host.ID as string, reporter, clock });
   // The readiness probe above reads `agent` only when a request arrives, after this line ran.
   const agent: Agent = new Agent(config, {
-    hostId, graph, hostNode: hostNode(hostId, config.agent.metadata, deps.hostInfo ?? systemHostInfo()),
-    reporter, forwarder, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, hostNode: host, reporter, forwarder, api, probes, shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return agent;
 }

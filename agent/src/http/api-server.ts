@@ -25,6 +25,8 @@ export interface AgentApiDeps {
   reporter: Reporter;
   isReady(): boolean;
   analyzers(): Record<string, AnalyzerLinkStatus>;
+  /** Status of each topology probe, by name. */
+  topologyProbes(): Record<string, unknown>;
   /** Refreshes sampled gauges before a scrape. */
   beforeScrape(): void;
 }
@@ -93,7 +95,7 @@ export class AgentApi {
       });
     });
     app.get('/api', async () => ({ Host: d.hostId, Version: d.version, Service: 'agent' }));
-    app.get('/api/status', async () => ({ Clients: {}, Analyzers: d.analyzers(), TopologyProbes: {}, FlowProbes: [] }));
+    app.get('/api/status', async () => ({ Clients: {}, Analyzers: d.analyzers(), TopologyProbes: d.topologyProbes(), FlowProbes: [] }));
     app.get('/api/topology', async () => d.graph.toJSON());
     app.get('/metrics', async (_request, reply) => {
       d.beforeScrape();

@@ -67,7 +67,10 @@ export class OvsdbProbe implements TopologyProbe {
     this.#running = true;
     this.#reporter.health('connection', () => {
       const s = this.#client.status();
-      return s.connected ? { ok: true } : { ok: false, detail: `not connected to ${s.address}: ${s.lastError ?? 'connecting'}` };
+      if (s.connected) return { ok: true };
+      // A host without Open vSwitch is healthy; losing a server we were connected to is not.
+      if (s.connectedAt === null) return { ok: true, detail: `ovsdb-server not reachable at ${s.address} (no Open vSwitch here?)` };
+      return { ok: false, detail: `not connected to ${s.address}: ${s.lastError ?? 'connecting'}` };
     });
     await this.#client.monitor(
       this.#config.database, MONITOR_ID,

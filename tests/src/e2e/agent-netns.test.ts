@@ -1,0 +1,74 @@
+// The agent's probes end to end: a real agent process with its default probes forwards a network namespace
+// created with `ip netns add` to a real analyzer, owned by the host node, and its removal; a host without
+// Open vSwitch stays healthy. No traffic is sent.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { ServiceProcess } from '../support/processes.js';
+import { query } from '../support/ws.js';
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<{ value: T; ms: number }> {
+  const start = Date.now();
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return { value: v, ms: Date.now() - start };
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('agent probes end to end (netns)', function () {
+  this.timeout(60_000);
+  const hostId = `e2e-ns-${randomUUID().slice(0, 8)}`;
+  const ns = `tf-e2e-${randomUUID().slice(0, 8)}`;
+  const started: ServiceProcess[] = [];
+  let analyzer: ServiceProcess;
+  let agent: ServiceProcess;
+
+  before(async () => {
+    analyzer = await ServiceProcess.start('analyzer');
+    started.push(analyzer);
+    agent = await ServiceProcess.start('agent', {
+      TOPOFLOW_HOST_ID: hostId, TOPOFLOW_AGENT_ANALYZERS: `[${analyzer.address}]`,
+      TOPOFLOW_AGENT_TOPOLOGY_OVSDB_ADDRESS: `unix:/tmp/${ns}-no-ovsdb.sock`,
+    });
+    started.push(agent);
+  });
+  after(async () => {
+    try {
+      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+    for (const p of started.reverse()) await p.stop();
+  });
+
+  const netnsNodes = async () => {
+    const r = await query(analyzer.url, `G.V().Has('Name', '${hostId}').Out('Type', 'netns').Has('Name', '${ns}')`);
+    assert.equal(r.status, 200);
+    return r.body as { ID: string; Metadata: Record<string, unknown> }[];
+  };
+
+  it('shows a new namespace at the analyzer, owned by the host, then removes it', async () => {
+    execFileSync('ip', ['netns', 'add', ns]);
+    const seen = await until(async () => ((await netnsNodes()).length === 1 ? (await netnsNodes())[0] : undefined), 10_000, 'netns node at the analyzer');
+    const md = seen.value.Metadata;
+    assert.equal(md.Type, 'netns');
+    assert.equal(md.Path, `/var/run/netns/${ns}`);
+    assert.equal(typeof md.Inode, 'number');
+    assert.equal(typeof md.Device, 'number');
+    execFileSync('ip', ['netns', 'del', ns]);
+    await until(async () => ((await netnsNodes()).length === 0 ? true : undefined), 10_000, 'netns node removed');
+  });
+
+  it('stays healthy on a host without Open vSwitch', async () => {
+    const r = await fetch(`${agent.url}/healthz`);
+    const body = (await r.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+    assert.equal(r.status, 200, JSON.stringify(body));
+    assert.equal(body.checks['ovsdb.connection']?.ok, true);
+    assert.match(body.checks['ovsdb.connection']?.detail ?? '', /not reachable/);
+    const status = (await (await fetch(`${agent.url}/api/status`)).json()) as { TopologyProbes: Record<string, { connected?: boolean }> };
+    assert.deepEqual(Object.keys(status.TopologyProbes), ['netns', 'ovsdb']);
+    assert.equal(status.TopologyProbes.ovsdb?.connected, false);
+  });
+});
