@@ -18,6 +18,8 @@ export interface AgentParts {
   reporter: Reporter;
   forwarder: Forwarder;
   api: AgentApi;
+  /** Keeps TID metadata up to date; started before the probes so it sees every node they add. */
+  tid: Component;
   /** Topology probes, started in order after the host node exists, stopped in reverse. */
   probes: TopologyProbe[];
   shutdownTimeoutMs: number;
@@ -85,6 +87,7 @@ export class Agent implements Component {
       const id = p.hostNode.ID as string;
       if (p.graph.getNode(id) === undefined) p.graph.addNode(p.hostNode);
       await p.api.start();
+      await p.tid.start();
       for (const probe of p.probes) {
         await probe.start();
         this.#started.push(probe);
@@ -125,7 +128,7 @@ export class Agent implements Component {
   async #release(): Promise<void> {
     const p = this.#parts;
     const probes = this.#started.splice(0).reverse().map((probe) => () => probe.stop());
-    for (const step of [() => p.forwarder.stop(), ...probes, () => p.api.stop()]) {
+    for (const step of [() => p.forwarder.stop(), ...probes, () => p.tid.stop(), () => p.api.stop()]) {
       try {
         await step();
       } catch (err) {

@@ -9,6 +9,7 @@ import { Forwarder } from './forwarder/forwarder.js';
 import { type HostInfo, hostNode, systemHostInfo } from './host.js';
 import { AgentApi } from './http/api-server.js';
 import { buildProbes } from './probes.js';
+import { TidMapper } from './tid/tid-mapper.js';
 
 /** What may be injected instead of being built from the configuration. */
 export interface AgentDeps {
@@ -63,10 +64,11 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
     },
   });
   const host = hostNode(hostId, config.agent.metadata, deps.hostInfo ?? systemHostInfo());
+  const tid = new TidMapper({ graph, hostName: hostId, reporter: reporter.child('tid') });
   const probes = buildProbes(config.agent.topology, { graph, hostId, hostNodeId: host.ID as string, reporter, clock });
   // The readiness probe above reads `agent` only when a request arrives, after this line ran.
   const agent: Agent = new Agent(config, {
-    hostId, graph, hostNode: host, reporter, forwarder, api, probes, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, hostNode: host, reporter, forwarder, api, tid, probes, shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return agent;
 }

@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { uuidV5 } from '@topoflow/graph';
 import { ServiceProcess } from '../support/processes.js';
 import { query } from '../support/ws.js';
 
@@ -57,6 +58,11 @@ describe('agent probes end to end (netns)', function () {
     assert.equal(md.Path, `/var/run/netns/${ns}`);
     assert.equal(typeof md.Inode, 'number');
     assert.equal(typeof md.Device, 'number');
+    const tid = await until(async () => {
+      const n = (await netnsNodes())[0];
+      return typeof n?.Metadata.TID === 'string' ? n.Metadata.TID : undefined;
+    }, 5_000, 'netns TID');
+    assert.equal(tid.value, uuidV5(uuidV5(hostId) + `/var/run/netns/${ns}` + 'netns'), 'Skydive TID rule');
     execFileSync('ip', ['netns', 'del', ns]);
     await until(async () => ((await netnsNodes()).length === 0 ? true : undefined), 10_000, 'netns node removed');
   });
