@@ -31,6 +31,7 @@ export class InterfaceWriter {
   /** RTM_NEWLINK: creates or updates the node, then its relations. */
   upsert(ns: NamespaceWatch, msg: LinkMessage, now: number): void {
     const prev = ns.links.get(msg.index);
+    const oldMaster = prev?.msg.master;
     const renamed = prev === undefined || prev.msg.name !== msg.name;
     const driver = renamed && msg.name !== undefined ? ns.driverOf(msg.name) : prev?.driver;
     const state: LinkState = prev ?? { index: msg.index, nodeId: '', adopted: false, msg, gen: ns.gen };
@@ -52,7 +53,7 @@ export class InterfaceWriter {
       if (m !== undefined) extra.Metric = m;
     }
     this.#write(ns, state, extra);
-    this.#relate(ns, state, prev === undefined ? undefined : prev.msg.master);
+    this.#relate(ns, state, oldMaster);
   }
 
   /** RTM_DELLINK: deletes the node (only the namespace's ownership edge of an OVSDB-made node). */
