@@ -10,4 +10,8 @@ void throw_errno(napi_env env, const char *syscall, int err);
 int int_arg(napi_env env, napi_value *argv, size_t argc, size_t i, int32_t *out);
 // Adds the netlink socket functions (nlsock.c) to the exports.
 void nlsock_init(napi_env env, napi_value exports);
+// The fd of a netlink socket handle argument (argv[0]); -1 after throwing when it is not an open handle.
+int nlsock_fd_arg(napi_env env, napi_value *argv, size_t argc);
+// Adds ethtoolDriver (ethtool.c) to the exports.
+void ethtool_init(napi_env env, napi_value exports);
 #endif

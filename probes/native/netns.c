@@ -75,6 +75,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_create_function(env, "netlinkSocket", NAPI_AUTO_LENGTH, js_netlink_socket, NULL, &fn);
   napi_set_named_property(env, exports, "netlinkSocket", fn);
   nlsock_init(env, exports);
+  ethtool_init(env, exports);
   napi_create_int32(env, CLONE_NEWNET, &value);
   napi_set_named_property(env, exports, "CLONE_NEWNET", value);
   napi_create_int32(env, NETLINK_ROUTE, &value);

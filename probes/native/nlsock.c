@@ -3,13 +3,9 @@
 // EBADF instead of touching a reused fd number.
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/ethtool.h>
 #include <linux/netlink.h>
-#include <linux/sockios.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -267,43 +263,10 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// ethtoolDriver(h, ifname): { driver, busInfo } of an interface of the socket's namespace (SIOCETHTOOL works
-// on any socket of the namespace), or null when the device is gone or has no driver info.
-static napi_value js_ethtool_driver(napi_env env, napi_callback_info info) {
-  ARGS(2);
+// Reads the handle argument of a function defined in another file: its open fd, or -1 (and a thrown error).
+int nlsock_fd_arg(napi_env env, napi_value *argv, size_t argc) {
   nlsock_t *s = handle_arg(env, argv, argc, 0);
-  char name[IFNAMSIZ + 1];
-  size_t len = 0;
-  napi_value result, v;
-  if (s == NULL) return NULL;
-  if (argc < 2 || napi_get_value_string_utf8(env, argv[1], name, sizeof name, &len) != napi_ok || len == 0
-      || len >= IFNAMSIZ) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected an interface name");
-    return NULL;
-  }
-  struct ethtool_drvinfo drv;
-  struct ifreq ifr;
-  memset(&drv, 0, sizeof drv);
-  memset(&ifr, 0, sizeof ifr);
-  drv.cmd = ETHTOOL_GDRVINFO;
-  memcpy(ifr.ifr_name, name, len);
-  ifr.ifr_data = (void *)&drv;
-  if (ioctl(s->fd, SIOCETHTOOL, &ifr) != 0) {
-    if (errno == ENODEV || errno == EOPNOTSUPP || errno == ENOTSUP || errno == ENOTTY) {
-      napi_get_null(env, &result);
-      return result;
-    }
-    throw_errno(env, "ioctl(SIOCETHTOOL)", errno);
-    return NULL;
-  }
-  drv.driver[sizeof drv.driver - 1] = 0;
-  drv.bus_info[sizeof drv.bus_info - 1] = 0;
-  napi_create_object(env, &result);
-  napi_create_string_utf8(env, drv.driver, NAPI_AUTO_LENGTH, &v);
-  napi_set_named_property(env, result, "driver", v);
-  napi_create_string_utf8(env, drv.bus_info, NAPI_AUTO_LENGTH, &v);
-  napi_set_named_property(env, result, "busInfo", v);
-  return result;
+  return s == NULL ? -1 : s->fd;
 }
 
 static void set_int(napi_env env, napi_value obj, const char *name, int value) {
@@ -316,7 +279,7 @@ void nlsock_init(napi_env env, napi_value exports) {
   static const struct { const char *name; napi_callback fn; } fns[] = {
     { "nlAttach", js_attach }, { "nlBind", js_bind }, { "nlSetsockopt", js_setsockopt },
     { "nlSend", js_send }, { "nlRecv", js_recv }, { "nlWatch", js_watch }, { "nlUnwatch", js_unwatch },
-    { "nlClose", js_close }, { "ethtoolDriver", js_ethtool_driver },
+    { "nlClose", js_close },
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

@@ -148,7 +148,9 @@ export class NetlinkProbe implements TopologyProbe {
   /** Watched namespaces and their interface counts, for GET /api/status. */
   status(): Record<string, unknown> {
     return {
-      namespaces: [...this.#watches.values()].map((w) => ({ key: w.key, path: w.path, nodeId: w.rootNodeId, interfaces: w.links.size })),
+      namespaces: [...this.#watches.values()].map((w) => ({
+        key: w.key, path: w.path, nodeId: w.rootNodeId, interfaces: w.links.size, nsids: Object.fromEntries(w.nsids),
+      })),
     };
   }
 
@@ -158,6 +160,12 @@ export class NetlinkProbe implements TopologyProbe {
     this.#nsGeneration++;
     this.#metrics.namespaces.set(this.#watches.size);
     await w.start(this.#syncMs);
+    // links seen earlier may point at this namespace through an nsid not resolved yet
+    for (const other of this.#watches.values()) {
+      if (other !== w && [...other.links.values()].some((l) => l.msg.linkNetnsId !== undefined && !other.nsids.has(l.msg.linkNetnsId))) {
+        this.#resolveNsids(other);
+      }
+    }
   }
 
   #unwatch(key: string, deleteNodes: boolean): void {
