@@ -12,4 +12,6 @@ export const NetlinkErrors = {
   HOST_MISSING: 'PROBES_NETLINK_HOST_MISSING',
   /** The initial dump of a namespace did not finish in time. */
   SYNC_TIMEOUT: 'PROBES_NETLINK_SYNC_TIMEOUT',
+  /** The probe stopped, or the namespace was removed, before its initial dump ended. */
+  STOPPED: 'PROBES_NETLINK_STOPPED',
 } as const;

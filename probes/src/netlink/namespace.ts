@@ -80,6 +80,7 @@ export class NamespaceWatch {
   #current: Dump | undefined;
   readonly #nsidQueries = new Map<number, string>();
   #synced: (() => void) | undefined;
+  #abort: ((err: Error) => void) | undefined;
 
   constructor(target: NamespaceTarget, handler: NamespaceHandler, receiveBuffer: number) {
     this.key = target.key;
@@ -100,7 +101,10 @@ export class NamespaceWatch {
     const socket = new NetlinkSocket(this.path, { groups: GROUPS, receiveBuffer: this.#receiveBuffer });
     this.#socket = socket;
     socket.watch(() => this.#readable());
-    const done = new Promise<void>((resolve) => (this.#synced = resolve));
+    const done = new Promise<void>((resolve, reject) => {
+      this.#synced = resolve;
+      this.#abort = reject;
+    });
     for (const type of ALL_DUMPS) this.#enqueue({ type, metrics: false });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -112,6 +116,7 @@ export class NamespaceWatch {
       await Promise.race([done, timeout]);
     } finally {
       clearTimeout(timer);
+      this.#abort = undefined;
     }
   }
 
@@ -122,6 +127,10 @@ export class NamespaceWatch {
     this.#queue.length = 0;
     this.#current = undefined;
     this.#synced = undefined;
+    this.#abort?.(new AppError(NetlinkErrors.STOPPED, `stopped watching ${this.path} before its initial dump ended`, {
+      details: { path: this.path },
+    }));
+    this.#abort = undefined;
   }
 
   /** Queues a link dump whose counters feed the metrics. */
@@ -180,7 +189,11 @@ export class NamespaceWatch {
     } catch (err) {
       this.#handler.dropped('dump_request', err);
       this.#current = undefined;
-      if (this.#socket !== undefined) setTimeout(() => this.#enqueue({ type: d.type, metrics: d.metrics }), 100).unref();
+      if (this.#socket !== undefined) {
+        setTimeout(() => {
+          if (this.#socket !== undefined) this.#enqueue({ type: d.type, metrics: d.metrics });
+        }, 100).unref();
+      }
     }
   }
 

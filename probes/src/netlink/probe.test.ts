@@ -173,6 +173,21 @@ describe('netlink probe (real namespaces)', function () {
     assert.equal(await probe.addNamespace({ key: 'gone', path: '/var/run/netns/tf-nl-missing', nodeId: HOST_ID }), false);
   });
 
+  it('gives up a namespace removed before its initial dump ended, at once', async () => {
+    ctx = setup();
+    const { graph, probe } = ctx;
+    await probe.start();
+    const ns = env.namespace();
+    const nodeId = netnsNodeId(HOST, ns.key);
+    graph.addNode({ ID: nodeId, Metadata: { Type: 'netns' } });
+    const t0 = Date.now();
+    const added = probe.addNamespace({ key: ns.key, path: ns.path, nodeId });
+    probe.removeNamespace(ns.key);
+    assert.equal(await added, false);
+    assert.ok(Date.now() - t0 < 1000);
+    assert.equal([...graph.outEdges(nodeId)].length, 0);
+  });
+
   it('recovers from a socket overrun by dumping the namespace again', async () => {
     ctx = setup({ receiveBuffer: 4096 });
     const { graph, probe, reporter } = ctx;

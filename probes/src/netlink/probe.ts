@@ -1,6 +1,6 @@
 // The netlink probe: interface nodes of the root namespace (under the host node) and of every namespace the
 // agent adds (under its netns node), kept live from rtnetlink dumps and events (Skydive's netlink probe, §2).
-import { AppError, type Clock, type ComponentReporter, systemClock, toMs } from '@topoflow/common';
+import { AppError, type Clock, type ComponentReporter, isAppError, systemClock, toMs } from '@topoflow/common';
 import type { Graph } from '@topoflow/graph';
 import { ROOT_NS } from '../topology/ids.js';
 import type { TopologyProbe } from '../topology/probe.js';
@@ -133,9 +133,9 @@ export class NetlinkProbe implements TopologyProbe {
       await this.#watch(ns);
       return true;
     } catch (err) {
+      if (isAppError(err, NetlinkErrors.STOPPED)) return false;
       this.#metrics.failures.inc();
       this.#deps.reporter.logger.warn({ err, path: ns.path, key: ns.key }, 'cannot watch namespace');
-      this.#unwatch(ns.key, false);
       return false;
     }
   }
@@ -159,7 +159,13 @@ export class NetlinkProbe implements TopologyProbe {
     this.#watches.set(target.key, w);
     this.#nsGeneration++;
     this.#metrics.namespaces.set(this.#watches.size);
-    await w.start(this.#syncMs);
+    try {
+      await w.start(this.#syncMs);
+    } catch (err) {
+      if (this.#watches.get(target.key) === w) this.#unwatch(target.key, false);
+      else w.stop();
+      throw err;
+    }
     // links seen earlier may point at this namespace through an nsid not resolved yet
     for (const other of this.#watches.values()) {
       if (other !== w && [...other.links.values()].some((l) => l.msg.linkNetnsId !== undefined && !other.nsids.has(l.msg.linkNetnsId))) {
