@@ -4,9 +4,11 @@ import type { LinkMessage, LinkStats } from './codec/link.js';
 import { STATS64_FIELDS } from './codec/link.js';
 import { formatMac } from './codec/message.js';
 
-/** What the probe knows of a link beyond the last message: its driver (ethtool). */
+/** What the probe knows of a link beyond the last message: ethtool data and the peer namespace's name. */
 export interface LinkExtras {
   driver?: string;
+  busInfo?: string;
+  linkNetNsName?: string;
 }
 
 const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
@@ -33,7 +35,7 @@ export function linkType(kind: string | undefined, driver: string | undefined): 
 /** Keys this module may set; the others of a node belong to other writers and are left alone. */
 export const LINK_KEYS = [
   'Name', 'Type', 'EncapType', 'IfIndex', 'Driver', 'MTU', 'MAC', 'MasterIndex', 'ParentIndex', 'PeerIfIndex', 'Vlan',
-  'State', 'LinkFlags', 'LinkNetNsID',
+  'State', 'LinkFlags', 'LinkNetNsID', 'LinkNetNsName', 'BusInfo',
 ] as const;
 
 /** The link-derived metadata of an interface node (absent keys are to be deleted). */
@@ -43,6 +45,7 @@ export function linkMetadata(link: LinkMessage, extras: LinkExtras): Record<stri
   if (encap !== undefined) md.EncapType = encap;
   const driver = extras.driver !== undefined && extras.driver !== '' ? extras.driver : link.kind === 'bridge' ? 'bridge' : undefined;
   if (driver !== undefined) md.Driver = driver;
+  if (extras.busInfo !== undefined) md.BusInfo = extras.busInfo;
   if (link.mtu !== undefined && link.mtu !== 0) md.MTU = link.mtu;
   if (link.mac !== undefined && link.mac.length > 0) md.MAC = formatMac(link.mac);
   if (link.master !== undefined && link.master !== 0) md.MasterIndex = link.master;
@@ -54,6 +57,7 @@ export function linkMetadata(link: LinkMessage, extras: LinkExtras): Record<stri
   md.State = OPERSTATES[link.operstate ?? 0] ?? 'UNKNOWN';
   md.LinkFlags = LINK_FLAGS.filter(([, bit]) => (link.flags & bit) !== 0).map(([name]) => name);
   if (link.linkNetnsId !== undefined && link.linkNetnsId >= 0) md.LinkNetNsID = link.linkNetnsId;
+  if (extras.linkNetNsName !== undefined) md.LinkNetNsName = extras.linkNetNsName;
   return md;
 }
 

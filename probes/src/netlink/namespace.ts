@@ -20,7 +20,8 @@ export interface LinkState {
   /** True when the node was made by another probe (OVSDB) and only adopted here. */
   adopted: boolean;
   msg: LinkMessage;
-  driver?: string;
+  /** ethtool driver information, read when the link appears or is renamed. */
+  ethtool?: { driver: string; busInfo: string };
   /** Counters at the last metrics tick (or creation) and when. */
   metricStats?: LinkStats;
   metricAt?: number;
@@ -139,9 +140,9 @@ export class NamespaceWatch {
     this.#enqueue({ type: RTM.GETLINK, metrics: true });
   }
 
-  /** Driver of an interface of this namespace (ethtool), if known. */
-  driverOf(name: string): string | undefined {
-    return this.#socket?.driverInfo(name)?.driver;
+  /** Driver and bus info of an interface of this namespace (ethtool), if known. */
+  driverInfo(name: string): { driver: string; busInfo: string } | undefined {
+    return this.#socket?.driverInfo(name) ?? undefined;
   }
 
   /** Asks the kernel which nsid each given namespace has in this one; answers arrive as nsidResolved. */

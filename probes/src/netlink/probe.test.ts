@@ -107,6 +107,7 @@ describe('netlink probe (real namespaces)', function () {
     const nsids = (): Record<string, string> | undefined =>
       (probe.status().namespaces as NsStatus[]).find((s) => s.key === n1.key)?.nsids;
     await waitFor(() => nsids()?.[String(nsid)] === n2.key, 5000, 'the nsid of the peer namespace');
+    await waitFor(() => md(graph, i1).LinkNetNsName === n2.name, 5000, 'the name of the peer namespace');
     probe.removeNamespace(n2.key);
     assert.equal(graph.getNode(i2), undefined, 'removing a namespace deletes its interfaces');
     assert.ok(graph.getNode(i1));

@@ -82,6 +82,18 @@ describe('netlink interface writer', () => {
     a.nsids.set(3, 'B');
     writer.upsert(a, link(8, 'vc', { kind: 'veth', link: 2, linkNetnsId: 3 }), 1);
     assert.ok(findLink(graph, interfaceNodeId(HOST, 'A', 8), vb, LAYER2), 'the nsid resolves the peer namespace');
+    graph.updateNode('nsB', { set: { Name: 'blue' } });
+    writer.relinkNsid(a, 3);
+    assert.equal(graph.getNode(interfaceNodeId(HOST, 'A', 8))?.Metadata.LinkNetNsName, 'blue');
+  });
+
+  it('links a vlan device to its lower device with Type vlan', () => {
+    const { graph, a, writer } = setup();
+    writer.upsert(a, link(9, 'eth0.10', { kind: 'vlan', link: 3, infoId: 10 }), 1);
+    writer.upsert(a, link(3, 'eth0'), 1);
+    const e = findLink(graph, interfaceNodeId(HOST, 'A', 3), interfaceNodeId(HOST, 'A', 9), LAYER2);
+    assert.equal(e?.Metadata.Type, 'vlan');
+    assert.equal(graph.getNode(interfaceNodeId(HOST, 'A', 9))?.Metadata.Vlan, 10);
   });
 
   it('adopts an OVSDB-made node and only drops its ownership on delete', () => {

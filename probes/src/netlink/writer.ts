@@ -2,7 +2,7 @@
 // metadata update per change, ownership, bridge/master and veth `layer2` edges (reference §2.3, §2.5, §2.7).
 import type { Graph } from '@topoflow/graph';
 import type { LinkMessage } from './codec/link.js';
-import { interfaceNodeId } from '../topology/ids.js';
+import { ROOT_NS, interfaceNodeId } from '../topology/ids.js';
 import { LAYER2, OWNERSHIP, ensureLink, removeLink, setOwner } from '../topology/links.js';
 import { LINK_KEYS, linkMetadata, metricDelta, metricOf } from './metadata.js';
 import type { LinkState, NamespaceWatch } from './namespace.js';
@@ -33,12 +33,12 @@ export class InterfaceWriter {
     const prev = ns.links.get(msg.index);
     const oldMaster = prev?.msg.master;
     const renamed = prev === undefined || prev.msg.name !== msg.name;
-    const driver = renamed && msg.name !== undefined ? ns.driverOf(msg.name) : prev?.driver;
+    const ethtool = renamed && msg.name !== undefined ? ns.driverInfo(msg.name) : prev?.ethtool;
     const state: LinkState = prev ?? { index: msg.index, nodeId: '', adopted: false, msg, gen: ns.gen };
     state.msg = msg;
     state.gen = ns.gen;
-    if (driver !== undefined) state.driver = driver;
-    else delete state.driver;
+    if (ethtool !== undefined) state.ethtool = ethtool;
+    else delete state.ethtool;
     if (prev === undefined) {
       const adopted = msg.kind === 'bridge' ? undefined : this.#findOvsNode(msg);
       state.adopted = adopted !== undefined;
@@ -82,9 +82,13 @@ export class InterfaceWriter {
     for (const s of [...ns.links.values()]) if (s.gen < gen) this.delete(ns, s.index);
   }
 
-  /** Re-runs veth peering for the links of `ns` whose peer is in the namespace with that nsid. */
+  /** Re-renders and re-pairs the links of `ns` whose peer is in the namespace with that (newly known) nsid. */
   relinkNsid(ns: NamespaceWatch, nsid: number): void {
-    for (const s of ns.links.values()) if (s.msg.linkNetnsId === nsid) this.#relate(ns, s, s.msg.master);
+    for (const s of ns.links.values()) {
+      if (s.msg.linkNetnsId !== nsid) continue;
+      this.#write(ns, s, {});
+      this.#relate(ns, s, s.msg.master);
+    }
   }
 
   /** Metrics tick: Metric = current counters, LastUpdateMetric = delta since the previous Metric (§2.7). */
@@ -108,7 +112,8 @@ export class InterfaceWriter {
 
   #write(ns: NamespaceWatch, state: LinkState, extra: Record<string, unknown>): void {
     const { graph } = this.#deps;
-    const md: Record<string, unknown> = { ...linkMetadata(state.msg, { driver: state.driver }), ...ns.tables.metadataFor(state.index), ...extra };
+    const extras = { driver: state.ethtool?.driver, busInfo: state.ethtool?.busInfo, linkNetNsName: this.#peerNsName(ns, state) };
+    const md: Record<string, unknown> = { ...linkMetadata(state.msg, extras), ...ns.tables.metadataFor(state.index), ...extra };
     if (state.adopted) delete md.Type; // the OVSDB type wins (reference §3.5)
     const node = graph.getNode(state.nodeId);
     if (node === undefined) graph.addNode({ ID: state.nodeId, Metadata: md });
@@ -117,6 +122,19 @@ export class InterfaceWriter {
       graph.updateNode(state.nodeId, del.length > 0 ? { set: md, delete: del } : { set: md });
     }
     setOwner(graph, ns.rootNodeId, state.nodeId);
+  }
+
+  /** The Name of the netns node holding a link's peer (§2.6), when its nsid is resolved and not the root. */
+  #peerNsName(ns: NamespaceWatch, state: LinkState): string | undefined {
+    const nsid = state.msg.linkNetnsId;
+    const key = nsid === undefined ? undefined : ns.nsids.get(nsid);
+    if (key === undefined || key === ROOT_NS) return undefined;
+    for (const other of this.#deps.namespaces()) {
+      if (other.key !== key) continue;
+      const name = this.#deps.graph.getNode(other.rootNodeId)?.Metadata.Name;
+      return typeof name === 'string' ? name : undefined;
+    }
+    return undefined;
   }
 
   /** A node made by the OVSDB probe for this interface: same Name and IfIndex, with a UUID. */
@@ -138,10 +156,14 @@ export class InterfaceWriter {
     }
     const m = master !== 0 ? ns.links.get(master) : undefined;
     if (m !== undefined && m.msg.name !== 'ovs-system') ensureLink(graph, m.nodeId, state.nodeId, LAYER2);
-    if (state.msg.name !== 'ovs-system') {
-      for (const child of ns.links.values()) {
-        if (child.msg.master === state.index && child !== state) ensureLink(graph, state.nodeId, child.nodeId, LAYER2);
-      }
+    if (state.msg.kind === 'vlan' && state.msg.link !== undefined) {
+      const parent = ns.links.get(state.msg.link);
+      if (parent !== undefined && parent !== state) ensureLink(graph, parent.nodeId, state.nodeId, LAYER2, { Type: 'vlan' });
+    }
+    for (const child of ns.links.values()) {
+      if (child === state) continue;
+      if (child.msg.master === state.index && state.msg.name !== 'ovs-system') ensureLink(graph, state.nodeId, child.nodeId, LAYER2);
+      if (child.msg.kind === 'vlan' && child.msg.link === state.index) ensureLink(graph, state.nodeId, child.nodeId, LAYER2, { Type: 'vlan' });
     }
     if (state.msg.kind === 'veth' && state.msg.link !== undefined && state.msg.link !== 0) {
       const peer = this.#vethPeer(ns, state);
