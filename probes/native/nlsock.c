@@ -3,6 +3,7 @@
 // EBADF instead of touching a reused fd number.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,10 @@ typedef struct {
   napi_ref callback;
   napi_ref self;
   napi_async_context async;
-  uint8_t buf[RECV_CAP];
 } nlsock_t;
+
+// One receive buffer per thread, not per socket: a watched namespace then costs a fd and a small struct.
+static __thread uint8_t recv_buf[RECV_CAP];
 
 static void on_poll_closed(uv_handle_t *handle) {
   nlsock_t *s = handle->data;
@@ -170,7 +173,7 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
     struct sockaddr_nl from;
     socklen_t fromlen = sizeof from;
     memset(&from, 0, sizeof from);
-    ssize_t n = recvfrom(s->fd, s->buf, RECV_CAP, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
+    ssize_t n = recvfrom(s->fd, recv_buf, RECV_CAP, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -182,7 +185,7 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
     }
     if (from.nl_pid != 0) continue;
     size_t len = (size_t)n > RECV_CAP ? RECV_CAP : (size_t)n;
-    if (napi_create_buffer_copy(env, len, s->buf, NULL, &result) != napi_ok) return NULL;
+    if (napi_create_buffer_copy(env, len, recv_buf, NULL, &result) != napi_ok) return NULL;
     return result;
   }
 }
@@ -191,6 +194,11 @@ static void on_poll(uv_poll_t *poll, int status, int events) {
   (void)events;
   nlsock_t *s = poll->data;
   if (s->poll_state != POLL_ACTIVE) return;
+  if (status < 0 && s->fd >= 0 && fcntl(s->fd, F_GETFD) != -1 && uv_poll_start(poll, UV_READABLE, on_poll) == 0) {
+    // libuv reports POLLERR (a netlink overrun sets it) as UV_EBADF and stops the watcher: re-arm it and let
+    // JavaScript read the pending error (ENOBUFS) with nlRecv
+    status = 0;
+  }
   napi_env env = s->env;
   napi_handle_scope scope;
   napi_value cb, global, arg, ret;

@@ -101,7 +101,11 @@ export class NamespaceWatch {
     if (this.#socket !== undefined) return;
     const socket = new NetlinkSocket(this.path, { groups: GROUPS, receiveBuffer: this.#receiveBuffer });
     this.#socket = socket;
-    socket.watch(() => this.#readable());
+    socket.watch((status) => {
+      // a poll error stops libuv's watcher: the namespace is then silent, so say so loudly
+      if (status < 0) this.#handler.dropped('poll_error', new Error(`poll failed with status ${status}`));
+      else this.#readable();
+    });
     const done = new Promise<void>((resolve, reject) => {
       this.#synced = resolve;
       this.#abort = reject;

@@ -202,5 +202,7 @@ describe('netlink probe (real namespaces)', function () {
     await waitFor(() => owned() === 81, 10000, 'every link after the resync');
     const overruns = await reporter.registry.getSingleMetric('topoflow_agent_netlink_overruns_total')?.get();
     assert.ok((overruns?.values[0]?.value ?? 0) > 0, 'the overrun was counted');
+    const dropped = await reporter.registry.getSingleMetric('topoflow_agent_netlink_messages_dropped_total')?.get();
+    assert.equal(dropped?.values.find((v) => v.labels.reason === 'poll_error'), undefined, 'the watcher survives the overrun');
   });
 });
