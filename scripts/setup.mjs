@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // One-step set-up used by `npm start` and `npm test`: installs missing system packages (apt), runs `npm ci`
-// when node_modules is missing or older than package-lock.json, and builds what changed. Each step is skipped
-// when already done. `--runtime` installs only what running the product needs (not test-only packages).
+// when node_modules is missing or older than package-lock.json, rebuilds native addons whose sources changed,
+// and builds what changed. Each step is skipped when already done. `--runtime` installs only what running the product needs (not test-only packages).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,6 +74,21 @@ function ensureNodeModules() {
   writeFileSync(stamp, hash);
 }
 
+/** Rebuilds a workspace's native addon when one of its sources is newer than the built module (or none exists). */
+function ensureNativeAddons() {
+  for (const ws of ['probes']) {
+    const dir = join(root, ws, 'native');
+    if (!existsSync(join(dir, 'binding.gyp'))) continue;
+    const built = join(dir, 'build', 'Release');
+    const outputs = existsSync(built) ? readdirSync(built).filter((f) => f.endsWith('.node')) : [];
+    const builtAt = outputs.length === 0 ? 0 : Math.min(...outputs.map((f) => statSync(join(built, f)).mtimeMs));
+    const newest = Math.max(...readdirSync(dir).filter((f) => /\.(c|h|cc|gyp)$/.test(f)).map((f) => statSync(join(dir, f)).mtimeMs));
+    if (builtAt >= newest) continue;
+    log(`building the native addon of ${ws}`);
+    run('npm', ['run', 'install', '--workspace', `@topoflow/${ws}`]);
+  }
+}
+
 function build() {
   run(join(root, 'node_modules/.bin/tsc'), ['-b']);
 }
@@ -81,4 +96,5 @@ function build() {
 checkNode();
 ensureSystemPackages();
 ensureNodeModules();
+ensureNativeAddons();
 build();

@@ -5,7 +5,7 @@ import type { MemoryGraph, NodeInput } from '@topoflow/graph';
 import type { AgentServiceConfig } from './config.js';
 import type { Forwarder } from './forwarder/forwarder.js';
 import type { AgentApi } from './http/api-server.js';
-import type { TopologyProbe } from '@topoflow/probes';
+import { type TopologyProbe, prepareNamespaces } from '@topoflow/probes';
 
 /** Lifecycle state of the agent. */
 export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -88,6 +88,8 @@ export class Agent implements Component {
       if (p.graph.getNode(id) === undefined) p.graph.addNode(p.hostNode);
       await p.api.start();
       await p.tid.start();
+      // The thread pool must start in this namespace before a probe enters another one (DESIGN.md §6).
+      if (p.probes.length > 0) await prepareNamespaces();
       for (const probe of p.probes) {
         await probe.start();
         this.#started.push(probe);

@@ -1,7 +1,9 @@
 // Configuration of the agent service: the `agent` section with its defaults, the whole service tree, and the
 // conversion of durations and addresses into the numbers the components use, checked before start-up.
 import { type LogConfig, parseAddress, parseDuration, parseSize } from '@topoflow/common';
-import { type NetnsProbeConfig, type OvsdbProbeConfig, defaultNetnsProbeConfig, defaultOvsdbProbeConfig } from '@topoflow/probes';
+import {
+  type NetlinkProbeConfig, type NetnsProbeConfig, type OvsdbProbeConfig, defaultNetlinkProbeConfig, defaultNetnsProbeConfig, defaultOvsdbProbeConfig,
+} from '@topoflow/probes';
 import { AgentErrors, agentError } from './errors.js';
 
 /** Reconnection backoff of the forwarder (exponential with jitter, between min and max). */
@@ -29,14 +31,15 @@ export interface AgentForwarderConfig {
 
 /** Topology probes and their settings. */
 export interface AgentTopologyConfig {
-  /** Probes to run, in start order: `netns`, `ovsdb`. */
+  /** Probes to run: `netlink`, `netns`, `ovsdb` (netlink always starts first). */
   probes: string[];
+  netlink: NetlinkProbeConfig;
   netns: NetnsProbeConfig;
   ovsdb: OvsdbProbeConfig;
 }
 
 /** The probe names the agent knows. */
-export const TOPOLOGY_PROBES = ['netns', 'ovsdb'] as const;
+export const TOPOLOGY_PROBES = ['netlink', 'netns', 'ovsdb'] as const;
 
 /** The agent section of the configuration. */
 export interface AgentConfig {
@@ -62,7 +65,9 @@ export function defaultAgentConfig(): AgentConfig {
       batchSize: 1000, flushInterval: '20ms', queueSize: 100_000, writeBufferSize: '16MiB', connectTimeout: '5s',
       reconnect: { min: '200ms', max: '10s' },
     },
-    topology: { probes: [...TOPOLOGY_PROBES], netns: defaultNetnsProbeConfig(), ovsdb: defaultOvsdbProbeConfig() },
+    topology: {
+      probes: [...TOPOLOGY_PROBES], netlink: defaultNetlinkProbeConfig(), netns: defaultNetnsProbeConfig(), ovsdb: defaultOvsdbProbeConfig(),
+    },
     shutdownTimeout: '10s',
   };
 }

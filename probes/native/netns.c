@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <node_api.h>
+#include "addon.h"
 
 // Throws a JavaScript Error whose `code` is the errno name (EPERM, EINVAL…) and `errno` its number.
-static void throw_errno(napi_env env, const char *syscall, int err) {
+void throw_errno(napi_env env, const char *syscall, int err) {
   char msg[160];
   const char *name = strerrorname_np(err);
   snprintf(msg, sizeof msg, "%s failed: %s", syscall, strerror(err));
@@ -27,7 +27,7 @@ static void throw_errno(napi_env env, const char *syscall, int err) {
 }
 
 // Reads argument `i` as an int32; throws a TypeError and returns 0 when it is not a number.
-static int int_arg(napi_env env, napi_value *argv, size_t argc, size_t i, int32_t *out) {
+int int_arg(napi_env env, napi_value *argv, size_t argc, size_t i, int32_t *out) {
   napi_valuetype t = napi_undefined;
   if (i >= argc || napi_typeof(env, argv[i], &t) != napi_ok || t != napi_number) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a number argument");
@@ -74,6 +74,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "setns", fn);
   napi_create_function(env, "netlinkSocket", NAPI_AUTO_LENGTH, js_netlink_socket, NULL, &fn);
   napi_set_named_property(env, exports, "netlinkSocket", fn);
+  nlsock_init(env, exports);
+  ethtool_init(env, exports);
   napi_create_int32(env, CLONE_NEWNET, &value);
   napi_set_named_property(env, exports, "CLONE_NEWNET", value);
   napi_create_int32(env, NETLINK_ROUTE, &value);

@@ -18,7 +18,7 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, 
   }
 }
 
-describe('agent probes end to end (netns)', function () {
+describe('agent probes end to end (netns, netlink)', function () {
   this.timeout(60_000);
   const hostId = `e2e-ns-${randomUUID().slice(0, 8)}`;
   const ns = `tf-e2e-${randomUUID().slice(0, 8)}`;
@@ -67,6 +67,34 @@ describe('agent probes end to end (netns)', function () {
     await until(async () => ((await netnsNodes()).length === 0 ? true : undefined), 10_000, 'netns node removed');
   });
 
+  it('links the two ends of a veth pair across namespaces at the analyzer, each owned by its namespace', async () => {
+    const ns2 = `${ns}b`;
+    const [outer, inner] = [`tfo${ns.slice(-6)}`, `tfi${ns.slice(-6)}`];
+    execFileSync('ip', ['netns', 'add', ns2]);
+    try {
+      execFileSync('ip', ['link', 'add', outer, 'type', 'veth', 'peer', 'name', inner, 'netns', ns2]);
+      const q = `G.V().Has('Name', '${ns2}').Out('Name', '${inner}').BothE('RelationType', 'layer2').BothV().Has('Name', '${outer}')`;
+      const found = await until(async () => {
+        const r = await query(analyzer.url, q);
+        return (r.body as unknown[]).length === 1 ? (r.body as { Metadata: Record<string, unknown> }[])[0] : undefined;
+      }, 10_000, 'veth pair linked at the analyzer');
+      assert.equal(found.value.Metadata.Type, 'veth');
+      const owner = await query(analyzer.url, `G.V().Has('Name', '${outer}').InE('RelationType', 'ownership').InV().Values('Name')`);
+      assert.deepEqual(owner.body, [hostId], 'the root-namespace end is owned by the host');
+      const edge = await query(analyzer.url, `G.V().Has('Name', '${outer}').BothE('RelationType', 'layer2').Values('Type')`);
+      assert.deepEqual(edge.body, ['veth']);
+      execFileSync('ip', ['link', 'del', outer]);
+      await until(async () => ((await query(analyzer.url, `G.V().Has('Name', '${inner}').Count()`)).body === 0 ? true : undefined), 10_000, 'veth removed');
+    } finally {
+      try {
+        execFileSync('ip', ['link', 'del', outer], { stdio: 'ignore' });
+      } catch {
+        // deleted by the test
+      }
+      execFileSync('ip', ['netns', 'del', ns2], { stdio: 'ignore' });
+    }
+  });
+
   it('stays healthy on a host without Open vSwitch', async () => {
     const r = await fetch(`${agent.url}/healthz`);
     const body = (await r.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
@@ -74,7 +102,7 @@ describe('agent probes end to end (netns)', function () {
     assert.equal(body.checks['ovsdb.connection']?.ok, true);
     assert.match(body.checks['ovsdb.connection']?.detail ?? '', /not reachable/);
     const status = (await (await fetch(`${agent.url}/api/status`)).json()) as { TopologyProbes: Record<string, { connected?: boolean }> };
-    assert.deepEqual(Object.keys(status.TopologyProbes), ['netns', 'ovsdb']);
+    assert.deepEqual(Object.keys(status.TopologyProbes), ['netlink', 'netns', 'ovsdb']);
     assert.equal(status.TopologyProbes.ovsdb?.connected, false);
   });
 });
