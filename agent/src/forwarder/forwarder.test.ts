@@ -123,14 +123,17 @@ describe('forwarder', () => {
     graph.deleteNode('a');
     await waitFor(() => a.last!.frames.length === 3);
     const frames = a.last!.frames;
-    assert.deepEqual(types(frames[1]), ['NodeAdded', 'NodeUpdated', 'EdgeAdded']);
-    assert.deepEqual(types(frames[2]), ['EdgeUpdated', 'EdgeDeleted', 'NodeDeleted']);
-    const updated = frames[1]![1]!.Obj as { Revision: number; Metadata: Record<string, unknown> };
+    assert.deepEqual(types(frames[1]), ['NodeAdded', 'NodePartiallyUpdated', 'EdgeAdded']);
+    assert.deepEqual(types(frames[2]), ['EdgePartiallyUpdated', 'EdgeDeleted', 'NodeDeleted']);
+    const updated = frames[1]![1]!.Obj as { ID: string; UpdatedAt: number; Revision: number; Ops: unknown[] };
+    assert.deepEqual(Object.keys(updated).sort(), ['ID', 'Ops', 'Revision', 'UpdatedAt'], 'ops only, no whole node');
+    assert.equal(updated.ID, 'a');
     assert.equal(updated.Revision, 2);
-    assert.equal(updated.Metadata.State, 'UP');
+    assert.equal(typeof updated.UpdatedAt, 'number');
+    assert.deepEqual(updated.Ops, [{ Type: 1, Key: 'State', Value: 'UP' }]);
     graph.updateNode('host', { set: { X: 1 } });
     await waitFor(() => a.last!.frames.length === 4);
-    assert.deepEqual(types(frames[3]), ['NodeUpdated']);
+    assert.deepEqual(types(frames[3]), ['NodePartiallyUpdated']);
   });
 
   it('resyncs after the connection drops and never replays events of the gap', async () => {

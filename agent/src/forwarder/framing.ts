@@ -12,17 +12,26 @@ export interface AgentMessage {
   Obj: unknown;
 }
 
-const TYPES: Record<GraphEvent['type'], string> = {
+const TYPES: Record<'nodeAdded' | 'nodeDeleted' | 'edgeAdded' | 'edgeDeleted', string> = {
   nodeAdded: 'NodeAdded',
-  nodeUpdated: 'NodeUpdated',
   nodeDeleted: 'NodeDeleted',
   edgeAdded: 'EdgeAdded',
-  edgeUpdated: 'EdgeUpdated',
   edgeDeleted: 'EdgeDeleted',
 };
 
-/** The message forwarding a graph event: the Skydive type and the element's full revision. */
+/**
+ * The message forwarding a graph event. Additions and deletions carry the element; updates carry only what
+ * changed (`NodePartiallyUpdated {ID, UpdatedAt, Revision, Ops}`): the link is ordered and starts with a Sync, so
+ * the analyzer holds the previous revision, and our events always list their ops.
+ */
 export function eventMessage(event: GraphEvent): AgentMessage {
+  if (event.type === 'nodeUpdated' || event.type === 'edgeUpdated') {
+    const e = event.type === 'nodeUpdated' ? event.node : event.edge;
+    return {
+      Namespace: GRAPH_NAMESPACE, Type: event.type === 'nodeUpdated' ? 'NodePartiallyUpdated' : 'EdgePartiallyUpdated',
+      Obj: { ID: e.ID, UpdatedAt: e.UpdatedAt, Revision: e.Revision, Ops: event.ops },
+    };
+  }
   return { Namespace: GRAPH_NAMESPACE, Type: TYPES[event.type], Obj: 'node' in event ? event.node : event.edge };
 }
 

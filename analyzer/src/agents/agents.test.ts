@@ -147,6 +147,18 @@ describe('agent endpoint', () => {
     await waitFor(() => ids().length === 1);
   });
 
+  it('closes an agent whose partial update skips a revision, so its reconnection resyncs', async () => {
+    const c = await connect();
+    c.sendRaw(JSON.stringify([env('Sync', { Nodes: [node('a')], Edges: [] })]));
+    await waitFor(() => ids().length === 1);
+    c.sendRaw(JSON.stringify([env('NodePartiallyUpdated', { ID: 'a', UpdatedAt: 2000, Revision: 3, Ops: [{ Type: 1, Key: 'MTU', Value: 9000 }] })]));
+    const reply = await c.nextOfType('Error');
+    assert.equal((reply.Obj as { code: string }).code, 'ANALYZER_AGENT_OUT_OF_SYNC');
+    assert.equal((await c.closed).code, 1008);
+    assert.equal(analyzer.graph.getNode('a')?.Metadata.MTU, undefined, 'ops never applied on a stale base');
+    await waitFor(() => ids().length === 0);
+  });
+
   it('refuses a second connection for the same host ID with 409', async () => {
     await connect();
     const refused = await refusedUpgrade(url, HEADERS);

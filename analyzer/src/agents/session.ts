@@ -77,7 +77,16 @@ export class AgentSession {
       case 'NodePartiallyUpdated':
       case 'EdgePartiallyUpdated': {
         const p = partial(env.Obj);
-        return this.#applied(g.apply({ type: env.Type === 'NodePartiallyUpdated' ? 'nodePartiallyUpdated' : 'edgePartiallyUpdated', ...p }));
+        const isNode = env.Type === 'NodePartiallyUpdated';
+        const current = isNode ? g.getNode(p.ID) : g.getEdge(p.ID);
+        // Ops only make sense on top of the revision before them: a gap means this copy missed something, and
+        // closing the connection makes the agent reconnect and send a full Sync.
+        if (current === undefined || p.Revision > current.Revision + 1) {
+          throw analyzerError(AnalyzerErrors.AGENT_OUT_OF_SYNC, `partial update of ${p.ID} to revision ${p.Revision} does not follow revision ${current?.Revision ?? 'none'}`, {
+            id: p.ID, revision: p.Revision, current: current?.Revision ?? null,
+          });
+        }
+        return this.#applied(g.apply({ type: isNode ? 'nodePartiallyUpdated' : 'edgePartiallyUpdated', ...p }));
       }
       default:
         throw unknownType(env);
