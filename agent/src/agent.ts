@@ -1,6 +1,6 @@
 // The agent service as one component: puts the host node in its graph, serves its HTTP API, and forwards the
 // graph to an analyzer; stops in reverse order within a bounded time.
-import type { Address, Component, Reporter } from '@topoflow/common';
+import { type Address, type Component, type Reporter, stopInOrder, within } from '@topoflow/common';
 import type { MemoryGraph, NodeInput } from '@topoflow/graph';
 import type { AgentServiceConfig } from './config.js';
 import type { Forwarder } from './forwarder/forwarder.js';
@@ -112,15 +112,8 @@ export class Agent implements Component {
     }
     this.#stopping ??= (async () => {
       this.#state = 'stopping';
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          this.#parts.reporter.logger.warn({ timeoutMs: this.#parts.shutdownTimeoutMs }, 'agent stop timed out');
-          resolve();
-        }, this.#parts.shutdownTimeoutMs);
-      });
-      await Promise.race([this.#release(), timeout]);
-      clearTimeout(timer);
+      const p = this.#parts;
+      await within(this.#release(), p.shutdownTimeoutMs, () => p.reporter.logger.warn({ timeoutMs: p.shutdownTimeoutMs }, 'agent stop timed out'));
       this.#state = 'stopped';
       this.#parts.reporter.logger.info('agent stopped');
     })();
@@ -130,12 +123,7 @@ export class Agent implements Component {
   async #release(): Promise<void> {
     const p = this.#parts;
     const probes = this.#started.splice(0).reverse().map((probe) => () => probe.stop());
-    for (const step of [() => p.forwarder.stop(), ...probes, () => p.tid.stop(), () => p.api.stop()]) {
-      try {
-        await step();
-      } catch (err) {
-        p.reporter.logger.warn({ err }, 'agent part failed to stop');
-      }
-    }
+    await stopInOrder([() => p.forwarder.stop(), ...probes, () => p.tid.stop(), () => p.api.stop()], p.reporter.logger, 'agent part failed to stop');
   }
+
 }

@@ -1,5 +1,5 @@
 // Runs the agent service: configuration → wiring → run until SIGINT or SIGTERM, then a clean stop.
-import { Reporter, formatAddress } from '@topoflow/common';
+import { Reporter, formatAddress, untilSignalled } from '@topoflow/common';
 import type { AgentServiceConfig } from './config.js';
 import { type AgentDeps, createAgent } from './wiring.js';
 
@@ -13,26 +13,5 @@ export async function runAgent(config: AgentServiceConfig, deps: AgentDeps = {})
   await agent.start();
   const address = agent.address;
   log.info({ listen: address ? formatAddress(address) : config.agent.listen, hostId: agent.hostId }, 'agent listening');
-  await new Promise<void>((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (signalled) {
-        log.warn({ signal }, 'second signal, exiting now');
-        process.exit(1);
-      }
-      signalled = true;
-      log.info({ signal }, 'stopping agent');
-      agent.stop().then(() => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolve();
-      }, (err: unknown) => {
-        log.error({ err }, 'agent stop failed');
-        process.exitCode = 1;
-        resolve();
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  await untilSignalled(() => agent.stop(), log, 'agent');
 }

@@ -1,7 +1,6 @@
 // Builds the agent from its configuration: reporter, graph, host node, then the forwarder and the HTTP API.
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Clock, Reporter, systemClock } from '@topoflow/common';
+import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
 import { Agent } from './agent.js';
 import { type AgentServiceConfig, resolveAgentConfig } from './config.js';
@@ -22,15 +21,6 @@ export interface AgentDeps {
   hostInfo?: HostInfo;
   /** Source of reconnection jitter. */
   random?: () => number;
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 /** Builds an agent (not started). Throws AGENT_CONFIG_INVALID when a setting is unusable. */
@@ -54,7 +44,7 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
     hostId, graph, clock, reporter: reporter.child('forwarder'), ...(deps.random ? { random: deps.random } : {}),
   });
   const api = new AgentApi({ listen: c.listen }, {
-    hostId, version: packageVersion(), graph, reporter,
+    hostId, version: packageVersion(new URL('../package.json', import.meta.url)), graph, reporter,
     isReady: () => agent.ready,
     analyzers: () => forwarder.status(),
     topologyProbes: () => Object.fromEntries(probes.map((p) => [p.name, p.status()])),

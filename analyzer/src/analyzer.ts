@@ -1,6 +1,6 @@
 // The analyzer service as one component: starts its parts in dependency order, reports readiness, and stops
 // them in reverse within a bounded time.
-import type { Address, Component, Reporter } from '@topoflow/common';
+import { type Address, type Component, type Reporter, stopInOrder, within } from '@topoflow/common';
 import type { MemoryGraph } from '@topoflow/graph';
 import type { QueryEngine } from '@topoflow/gremlin';
 import type { FastifyInstance } from 'fastify';
@@ -113,15 +113,8 @@ export class Analyzer implements Component {
     }
     this.#stopping ??= (async () => {
       this.#state = 'stopping';
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          this.#parts.reporter.logger.warn({ timeoutMs: this.#parts.shutdownTimeoutMs }, 'analyzer stop timed out');
-          resolve();
-        }, this.#parts.shutdownTimeoutMs);
-      });
-      await Promise.race([this.#release(), timeout]);
-      clearTimeout(timer);
+      const p = this.#parts;
+      await within(this.#release(), p.shutdownTimeoutMs, () => p.reporter.logger.warn({ timeoutMs: p.shutdownTimeoutMs }, 'analyzer stop timed out'));
       this.#state = 'stopped';
       this.#parts.reporter.logger.info('analyzer stopped');
     })();
@@ -130,13 +123,9 @@ export class Analyzer implements Component {
 
   async #release(): Promise<void> {
     const p = this.#parts;
-    const steps: (() => Promise<void>)[] = [() => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(), () => p.publishers.stop(), () => p.subscribers.stop()];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        p.reporter.logger.warn({ err }, 'analyzer part failed to stop');
-      }
-    }
+    await stopInOrder(
+      [() => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(), () => p.publishers.stop(), () => p.subscribers.stop()],
+      p.reporter.logger, 'analyzer part failed to stop',
+    );
   }
 }

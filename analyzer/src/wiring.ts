@@ -1,8 +1,7 @@
 // Builds the analyzer from its configuration: graph, engine, reporter, then the WebSocket server, the
 // subscriber, publisher and agent endpoints and the HTTP server with every route, in dependency order.
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Clock, Reporter, systemClock } from '@topoflow/common';
+import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
 import { type QueryEngine, createEngine } from '@topoflow/gremlin';
 import { Agents } from './agents/agents.js';
@@ -24,15 +23,6 @@ export interface AnalyzerDeps {
   /** Logging, metrics and health root (default: a new one named "analyzer"). */
   reporter?: Reporter;
   engine?: QueryEngine;
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 /** Builds an analyzer (not started). Throws ANALYZER_CONFIG_INVALID when a setting is unusable. */
@@ -78,7 +68,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => registerTopologyRoutes(app, { graph, engine, queryOptions, reporter: reporter.child('topology') }),
       (app) => registerElementRoutes(app, { graph, hostId, clock }),
       (app) => registerStatusRoutes(app, {
-        hostId, version: packageVersion(), reporter,
+        hostId, version: packageVersion(new URL('../package.json', import.meta.url)), reporter,
         isReady: () => analyzer.ready,
         agents: () => ws.status('agent'),
         publishers: () => ws.status('publisher'),

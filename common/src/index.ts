@@ -5,3 +5,4 @@ export * from './address.js';
 export * from './config.js';
 export * from './lifecycle.js';
 export * from './reporter.js';
+export * from './service.js';

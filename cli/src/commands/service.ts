@@ -2,7 +2,7 @@
 // analyzer, agent), run the service(s) until signalled, and stop cleanly.
 import { type AnalyzerServiceConfig, createAnalyzer, defaultAnalyzerConfig, runAnalyzer } from '@topoflow/analyzer';
 import { type AgentServiceConfig, createAgent, defaultAgentConfig, runAgent } from '@topoflow/agent';
-import { type Address, type LogConfig, Reporter, createLogger, dumpConfig, formatAddress, loadConfig } from '@topoflow/common';
+import { type Address, type LogConfig, Reporter, createLogger, dumpConfig, formatAddress, loadConfig, stopInOrder, untilSignalled } from '@topoflow/common';
 import type { CommandContext } from './context.js';
 
 /** The whole configuration file: what every service reads (a type alias, so loadConfig accepts it as a tree). */
@@ -59,30 +59,7 @@ async function runAllInOne(config: TopoflowConfig): Promise<void> {
     throw err;
   }
   log.info({ analyzer: address, agent: agent.address ? formatAddress(agent.address) : config.agent.listen, hostId: agent.hostId }, 'allinone running');
-  await new Promise<void>((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (signalled) {
-        log.warn({ signal }, 'second signal, exiting now');
-        process.exit(1);
-      }
-      signalled = true;
-      log.info({ signal }, 'stopping allinone');
-      void (async () => {
-        for (const part of [agent, analyzer]) {
-          try {
-            await part.stop();
-          } catch (err) {
-            log.error({ err }, 'stop failed');
-            process.exitCode = 1;
-          }
-        }
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolve();
-      })();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  await untilSignalled(async () => {
+    await stopInOrder([() => agent.stop(), () => analyzer.stop()], log, 'stop failed');
+  }, log, 'allinone');
 }
