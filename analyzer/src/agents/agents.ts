@@ -9,7 +9,7 @@ import { ENVELOPE_SCHEMA } from '../elements/schemas.js';
 import type { Validate } from '../elements/element-input.js';
 import type { CloseCause } from '../ws/connection.js';
 import { encodeError } from '../ws/envelope.js';
-import { type Handshake, parseHandshake } from '../ws/handshake.js';
+import type { Handshake } from '../ws/handshake.js';
 import { RateLimitedLog } from '../ws/rate-limited-log.js';
 import { SerialQueue } from '../ws/serial-queue.js';
 import type { WsServer } from '../ws/ws-server.js';
@@ -99,14 +99,7 @@ export class Agents {
       websocket: true,
       preValidation: async (request) => {
         if (!request.ws) return;
-        try {
-          const handshake = parseHandshake(request);
-          ws.reserve(ENDPOINT, handshake.hostId, request.raw.socket);
-          this.#accepted.set(request, handshake);
-        } catch (err) {
-          ws.countRefused(ENDPOINT, isAppError(err) ? err.code : 'unknown');
-          throw err;
-        }
+        this.#accepted.set(request, (await ws.admit(ENDPOINT, request)).handshake);
       },
     }, (socket, request) => this.#open(socket, request, request.compileValidationSchema(ENVELOPE_SCHEMA)));
   }

@@ -1,5 +1,5 @@
 // The /ws/publisher endpoint: external writers whose elements are validated and owned by their origin.
-import { type Clock, type ComponentReporter, isAppError } from '@topoflow/common';
+import type { Clock, ComponentReporter } from '@topoflow/common';
 import type { MemoryGraph } from '@topoflow/graph';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -7,7 +7,7 @@ import {
   DELETED_SCHEMA, EDGE_SCHEMA, ENVELOPE_SCHEMA, NODE_SCHEMA, PARTIAL_UPDATE_SCHEMA, SYNC_SCHEMA,
 } from '../elements/schemas.js';
 import { dispatchMessages } from '../ws/dispatch.js';
-import { type Handshake, parseHandshake } from '../ws/handshake.js';
+import type { Handshake } from '../ws/handshake.js';
 import { RateLimitedLog } from '../ws/rate-limited-log.js';
 import type { WsServer } from '../ws/ws-server.js';
 import { PublisherSession } from './session.js';
@@ -75,14 +75,7 @@ export class Publishers {
       websocket: true,
       preValidation: async (request) => {
         if (!request.ws) return;
-        try {
-          const handshake = parseHandshake(request);
-          ws.reserve(ENDPOINT, handshake.hostId, request.raw.socket);
-          this.#accepted.set(request, handshake);
-        } catch (err) {
-          ws.countRefused(ENDPOINT, isAppError(err) ? err.code : 'unknown');
-          throw err;
-        }
+        this.#accepted.set(request, (await ws.admit(ENDPOINT, request)).handshake);
       },
     }, (socket, request) => this.#open(socket, request));
   }

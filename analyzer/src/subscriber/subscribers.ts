@@ -1,6 +1,6 @@
 // The /ws/subscriber endpoint: checks the handshake (and its filter) before the upgrade, then delivers every
 // graph event to each session; a session that throws is closed, the others go on.
-import { type ComponentReporter, isAppError } from '@topoflow/common';
+import type { ComponentReporter } from '@topoflow/common';
 import type { MemoryGraph } from '@topoflow/graph';
 import type { QueryEngine, QueryOptions } from '@topoflow/gremlin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { ENVELOPE_SCHEMA, SYNC_REQUEST_SCHEMA } from '../elements/schemas.js';
 import type { WsConnection } from '../ws/connection.js';
 import { dispatchMessages } from '../ws/dispatch.js';
-import { type Handshake, parseHandshake } from '../ws/handshake.js';
+import type { Handshake } from '../ws/handshake.js';
 import { RateLimitedLog } from '../ws/rate-limited-log.js';
 import type { WsServer } from '../ws/ws-server.js';
 import { type PreparedFilter, prepareFilter } from './filter.js';
@@ -101,15 +101,8 @@ export class Subscribers {
       websocket: true,
       preValidation: async (request) => {
         if (!request.ws) return;
-        try {
-          const handshake = parseHandshake(request);
-          ws.reserve(ENDPOINT, handshake.hostId, request.raw.socket);
-          const filter = await prepareFilter(this.#deps, handshake.gremlinFilter);
-          this.#accepted.set(request, { handshake, filter });
-        } catch (err) {
-          ws.countRefused(ENDPOINT, isAppError(err) ? err.code : 'unknown');
-          throw err;
-        }
+        const { handshake, prepared } = await ws.admit(ENDPOINT, request, (h) => prepareFilter(this.#deps, h.gremlinFilter));
+        this.#accepted.set(request, { handshake, filter: prepared });
       },
     }, (socket, request) => this.#open(socket, request));
   }

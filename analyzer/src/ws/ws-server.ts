@@ -1,13 +1,13 @@
 // The WebSocket side of the analyzer: one host ID per endpoint, accepted connections, keep-alive pings,
 // upgrade response headers, per-endpoint metrics, and an orderly close of every socket on stop.
 import { performance } from 'node:perf_hooks';
-import type { Clock, ComponentReporter } from '@topoflow/common';
+import { type Clock, type ComponentReporter, isAppError } from '@topoflow/common';
 import type { WebsocketPluginOptions } from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { type CloseCause, type ConnectionStatus, type Endpoint, WsConnection } from './connection.js';
-import type { Handshake } from './handshake.js';
+import { type Handshake, parseHandshake } from './handshake.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { defaultAnalyzerConfig, resolveAnalyzerConfig } from '../config.js';
 
@@ -98,6 +98,22 @@ export class WsServer {
     }
     hosts.add(hostId);
     socket.once('close', () => hosts.delete(hostId));
+  }
+
+  /**
+   * Admits an upgrade request: parses the handshake, reserves the host ID on the endpoint, then runs `prepare`
+   * (e.g. a subscriber's filter). A refusal is counted by its code and rethrown, so fastify answers it.
+   */
+  async admit<T = undefined>(endpoint: Endpoint, request: FastifyRequest, prepare?: (h: Handshake) => Promise<T> | T): Promise<{ handshake: Handshake; prepared: T }> {
+    try {
+      const handshake = parseHandshake(request);
+      this.reserve(endpoint, handshake.hostId, request.raw.socket);
+      const prepared = (prepare === undefined ? undefined : await prepare(handshake)) as T;
+      return { handshake, prepared };
+    } catch (err) {
+      this.countRefused(endpoint, isAppError(err) ? err.code : 'unknown');
+      throw err;
+    }
   }
 
   /** Counts a refused upgrade. */
