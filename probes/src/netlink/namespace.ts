@@ -149,11 +149,17 @@ export class NamespaceWatch {
     return this.#socket?.driverInfo(name) ?? undefined;
   }
 
-  /** Asks the kernel which nsid each given namespace has in this one; answers arrive as nsidResolved. */
+  /**
+   * Asks the kernel which nsid each given namespace has in this one; answers arrive as nsidResolved. A namespace
+   * whose question is still unanswered is not asked again. The kernel gives a peer namespace an nsid lazily (for
+   * instance when a veth joins them), so a namespace without one may have one when asked later.
+   */
   resolveNsids(targets: readonly NamespaceTarget[]): void {
     const socket = this.#socket;
     if (socket === undefined) return;
+    const asked = new Set(this.#nsidQueries.values());
     for (const t of targets) {
+      if (asked.has(t.key)) continue;
       let fd: number | undefined;
       try {
         fd = openSync(t.path, 'r');
@@ -166,6 +172,13 @@ export class NamespaceWatch {
         if (fd !== undefined) closeSync(fd);
       }
     }
+  }
+
+  /** Forgets the nsids that map to a namespace no longer watched; returns them. */
+  forgetNsidsOf(key: string): number[] {
+    const gone = [...this.nsids].filter(([, k]) => k === key).map(([id]) => id);
+    for (const id of gone) this.nsids.delete(id);
+    return gone;
   }
 
   #nextSeq(): number {
@@ -210,6 +223,7 @@ export class NamespaceWatch {
       } catch (err) {
         if ((err as AppError).details?.errno === 'ENOBUFS') {
           this.#handler.overrun(this);
+          this.#nsidQueries.clear(); // their answers may be lost: ask again when needed
           for (const type of ALL_DUMPS) if (!this.#queue.some((d) => d.type === type)) this.#enqueue({ type, metrics: false });
           continue;
         }
@@ -270,6 +284,8 @@ export class NamespaceWatch {
         this.#nsidQueries.delete(m.seq);
         const nsid = parseNsid(m);
         if (key === undefined || nsid === undefined || nsid < 0) return;
+        // one nsid per peer namespace: an older entry for the same namespace, or this nsid's, is stale
+        for (const [id, k] of this.nsids) if (k === key && id !== nsid) this.nsids.delete(id);
         this.nsids.set(nsid, key);
         return this.#handler.nsidResolved(this, nsid);
       }

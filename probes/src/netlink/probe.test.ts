@@ -91,6 +91,25 @@ describe('netlink probe (real namespaces)', function () {
     await waitFor(() => !graph.getNode(ida) && !graph.getNode(idb), 5000, 'both ends removed');
   });
 
+  it('pairs a new root↔namespace veth while another root veth names a namespace not watched', async () => {
+    ctx = setup();
+    const { graph, probe } = ctx;
+    const unwatched = env.namespace();
+    const c = env.name();
+    env.ownRootLink(c);
+    env.ip(undefined, 'link', 'add', c, 'type', 'veth', 'peer', 'name', 'u0', 'netns', unwatched.name);
+    await probe.start(); // the root asks in vain for the nsid of c's peer namespace
+    const ns = env.namespace();
+    await watchNs(graph, probe, ns); // the new namespace has no nsid in the root yet: asking now gets none
+    const [a, b] = [env.name(), env.name()];
+    env.ownRootLink(a);
+    env.ip(undefined, 'link', 'add', a, 'type', 'veth', 'peer', 'name', b, 'netns', ns.name);
+    const ida = interfaceNodeId(HOST, ROOT_NS, env.link(undefined, a).ifindex);
+    const idb = interfaceNodeId(HOST, ns.key, env.link(ns.name, b).ifindex);
+    await waitFor(() => findLink(graph, ida, idb, LAYER2, true) !== undefined, 5000, 'the veth edge');
+    await waitFor(() => md(graph, ida).LinkNetNsName === ns.name, 5000, 'the name of the peer namespace');
+  });
+
   it('pairs a veth between two namespaces found by the initial dumps', async () => {
     ctx = setup();
     const { graph, probe } = ctx;

@@ -47,9 +47,6 @@ export class NetlinkProbe implements TopologyProbe {
   readonly #writer: InterfaceWriter;
   readonly #handler: NamespaceHandler;
   readonly #metrics;
-  /** Bumped when the set of namespaces changes; nsids are re-resolved at most once per generation. */
-  #nsGeneration = 0;
-  readonly #nsidAsked = new Map<string, number>();
   #started = false;
   #timer: NodeJS.Timeout | undefined;
   #lastDropLog = 0;
@@ -115,9 +112,11 @@ export class NetlinkProbe implements TopologyProbe {
     this.#started = false;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const w of this.#watches.values()) w.stop();
+    for (const w of this.#watches.values()) {
+      w.stop();
+      this.#writer.forget(w);
+    }
     this.#watches.clear();
-    this.#nsidAsked.clear();
     this.#metrics.namespaces.set(0);
     this.#metrics.interfaces.set(0);
     return Promise.resolve();
@@ -157,7 +156,6 @@ export class NetlinkProbe implements TopologyProbe {
   async #watch(target: NamespaceTarget): Promise<void> {
     const w = new NamespaceWatch(target, this.#handler, this.#config.receiveBuffer);
     this.#watches.set(target.key, w);
-    this.#nsGeneration++;
     this.#metrics.namespaces.set(this.#watches.size);
     try {
       await w.start(this.#syncMs);
@@ -179,16 +177,21 @@ export class NetlinkProbe implements TopologyProbe {
     if (w === undefined) return;
     w.stop();
     this.#watches.delete(key);
-    this.#nsidAsked.delete(key);
-    this.#nsGeneration++;
     if (deleteNodes) for (const index of [...w.links.keys()]) this.#writer.delete(w, index);
+    this.#writer.forget(w);
+    // its nsids may be reused for other namespaces: the links naming them are resolved again
+    for (const other of this.#watches.values()) {
+      const gone = other.forgetNsidsOf(key);
+      if (gone.length === 0) continue;
+      for (const nsid of gone) this.#writer.relinkNsid(other, nsid);
+      if ([...other.links.values()].some((l) => l.msg.linkNetnsId !== undefined && gone.includes(l.msg.linkNetnsId))) this.#resolveNsids(other);
+    }
     this.#metrics.namespaces.set(this.#watches.size);
     this.#countInterfaces();
   }
 
+  /** Asks `ns` for the nsids of the watched namespaces it has none for yet (questions still pending are not repeated). */
   #resolveNsids(ns: NamespaceWatch): void {
-    if (this.#nsidAsked.get(ns.key) === this.#nsGeneration) return;
-    this.#nsidAsked.set(ns.key, this.#nsGeneration);
     const known = new Set(ns.nsids.values());
     const targets = [...this.#watches.values()].filter((w) => w !== ns && !known.has(w.key))
       .map((w) => ({ key: w.key, path: w.path, nodeId: w.rootNodeId }));

@@ -80,11 +80,90 @@ describe('netlink interface writer', () => {
     assert.equal(findLink(graph, va, vb, LAYER2)?.Metadata.Type, 'veth', 'the higher index is the parent');
     assert.deepEqual(unknown, ['A', 'B'], 'both ends ask for their unknown nsid');
     a.nsids.set(3, 'B');
-    writer.upsert(a, link(8, 'vc', { kind: 'veth', link: 2, linkNetnsId: 3 }), 1);
-    assert.ok(findLink(graph, interfaceNodeId(HOST, 'A', 8), vb, LAYER2), 'the nsid resolves the peer namespace');
+    writer.upsert(b, link(4, 'vd', { kind: 'veth' }), 1); // an end not naming its peer yet
+    writer.upsert(a, link(8, 'vc', { kind: 'veth', link: 4, linkNetnsId: 3 }), 1);
+    assert.ok(findLink(graph, interfaceNodeId(HOST, 'A', 8), interfaceNodeId(HOST, 'B', 4), LAYER2), 'the nsid resolves the peer namespace');
+    writer.upsert(a, link(9, 've', { kind: 'veth', link: 2, linkNetnsId: 3 }), 1);
+    assert.equal(findLink(graph, interfaceNodeId(HOST, 'A', 9), vb, LAYER2, true), undefined, 'not to an end whose peer is another');
     graph.updateNode('nsB', { set: { Name: 'blue' } });
     writer.relinkNsid(a, 3);
     assert.equal(graph.getNode(interfaceNodeId(HOST, 'A', 8))?.Metadata.LinkNetNsName, 'blue');
+  });
+
+  // The kernel announces the end made first (the peer of `ip link add … peer … netns`) before the two are joined:
+  // without IFLA_LINK. Only the other end names its peer, through an nsid its namespace may not have resolved yet.
+  describe('pairs a veth whatever the arrival order and nsid resolution', () => {
+    const vethEdges = (graph: MemoryGraph): [string, string][] => [...graph.edges()]
+      .filter((e) => e.Metadata.RelationType === LAYER2 && e.Metadata.Type === 'veth').map((e) => [e.Parent, e.Child]);
+    const rootEnd = link(40, 'va', { kind: 'veth', link: 2, linkNetnsId: 3 });
+    const nsEnd = link(2, 'vb', { kind: 'veth' }); // first announcement: no peer yet
+    const va = interfaceNodeId(HOST, 'A', 40);
+    const vb = interfaceNodeId(HOST, 'B', 2);
+    const orders: Record<string, (c: ReturnType<typeof setup>) => void> = {
+      'peer end, root end, nsid': ({ a, b, writer }) => {
+        writer.upsert(b, nsEnd, 1);
+        writer.upsert(a, rootEnd, 1);
+        resolve(a, writer);
+      },
+      'root end, peer end, nsid': ({ a, b, writer }) => {
+        writer.upsert(a, rootEnd, 1);
+        writer.upsert(b, nsEnd, 1);
+        resolve(a, writer);
+      },
+      'root end, nsid, peer end': ({ a, b, writer }) => {
+        writer.upsert(a, rootEnd, 1);
+        resolve(a, writer);
+        writer.upsert(b, nsEnd, 1);
+      },
+      'nsid known, root end, peer end': ({ a, b, writer }) => {
+        a.nsids.set(3, 'B');
+        writer.upsert(a, rootEnd, 1);
+        writer.upsert(b, nsEnd, 1);
+      },
+      'root end, nsid, peer end without then with its peer': ({ a, b, writer }) => {
+        writer.upsert(a, rootEnd, 1);
+        resolve(a, writer);
+        writer.upsert(b, nsEnd, 1);
+        writer.upsert(b, { ...nsEnd, link: 40, linkNetnsId: 0 }, 2);
+      },
+    };
+    function resolve(a: NamespaceWatch, writer: InterfaceWriter): void {
+      a.nsids.set(3, 'B');
+      writer.relinkNsid(a, 3);
+    }
+    for (const [name, run] of Object.entries(orders)) {
+      it(name, () => {
+        const c = setup();
+        run(c);
+        assert.deepEqual(vethEdges(c.graph), [[va, vb]]);
+      });
+    }
+
+    it('does not trust a stale nsid leading to an unrelated veth, and pairs once it is resolved again', () => {
+      const { graph, a, b } = setup();
+      const d = new NamespaceWatch({ key: 'D', path: '/z', nodeId: 'nsD' }, handler, 0);
+      graph.addNode({ ID: 'nsD' });
+      const w = new InterfaceWriter({ graph, hostId: HOST, namespaces: () => [a, b, d], unknownNsid: noop });
+      a.nsids.set(3, 'B'); // stale: nsid 3 now names D
+      w.upsert(b, link(2, 'other', { kind: 'veth', link: 9, linkNetnsId: 0 }), 1);
+      w.upsert(a, rootEnd, 1);
+      w.upsert(d, link(2, 'vd', { kind: 'veth' }), 1);
+      assert.deepEqual(vethEdges(graph), [], 'no edge to the veth of the namespace that had nsid 3');
+      a.nsids.set(3, 'D');
+      w.relinkNsid(a, 3);
+      assert.deepEqual(vethEdges(graph), [[va, interfaceNodeId(HOST, 'D', 2)]]);
+    });
+
+    it('forgets the unpaired ends of a deleted link or a namespace no longer watched', () => {
+      const { graph, a, b, writer } = setup();
+      writer.upsert(a, rootEnd, 1);
+      writer.delete(a, 40);
+      writer.upsert(a, link(41, 'vx', { kind: 'veth', link: 2, linkNetnsId: 3 }), 1);
+      writer.forget(a);
+      a.nsids.set(3, 'B');
+      writer.upsert(b, nsEnd, 1);
+      assert.deepEqual(vethEdges(graph), []);
+    });
   });
 
   it('links a vlan device to its lower device with Type vlan', () => {

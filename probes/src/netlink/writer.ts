@@ -23,6 +23,11 @@ const OWNED_KEYS = [...LINK_KEYS, ...TABLE_KEYS];
 /** Writes interface nodes for the netlink probe. */
 export class InterfaceWriter {
   readonly #deps: InterfaceWriterDeps;
+  /**
+   * veth ends whose peer was not found yet (not seen, or its namespace's nsid not resolved), with their namespace:
+   * re-paired when a link with their peer index appears and when an nsid of their namespace is resolved.
+   */
+  readonly #unpaired = new Map<LinkState, NamespaceWatch>();
 
   constructor(deps: InterfaceWriterDeps) {
     this.#deps = deps;
@@ -54,6 +59,7 @@ export class InterfaceWriter {
     }
     this.#write(ns, state, extra);
     this.#relate(ns, state, oldMaster);
+    if (msg.kind === 'veth') this.#repairPointingAt(state);
   }
 
   /** RTM_DELLINK: deletes the node (only the namespace's ownership edge of an OVSDB-made node). */
@@ -61,6 +67,7 @@ export class InterfaceWriter {
     const state = ns.links.get(index);
     if (state === undefined) return;
     ns.links.delete(index);
+    this.#unpaired.delete(state);
     ns.tables.forget(index);
     const { graph } = this.#deps;
     const node = graph.getNode(state.nodeId);
@@ -89,6 +96,11 @@ export class InterfaceWriter {
       this.#write(ns, s, {});
       this.#relate(ns, s, s.msg.master);
     }
+  }
+
+  /** Forgets the pending veth ends of a namespace no longer watched. */
+  forget(ns: NamespaceWatch): void {
+    for (const [s, owner] of this.#unpaired) if (owner === ns) this.#unpaired.delete(s);
   }
 
   /** Metrics tick: Metric = current counters, LastUpdateMetric = delta since the previous Metric (§2.7). */
@@ -165,13 +177,35 @@ export class InterfaceWriter {
       if (child.msg.master === state.index && state.msg.name !== 'ovs-system') ensureLink(graph, state.nodeId, child.nodeId, LAYER2);
       if (child.msg.kind === 'vlan' && child.msg.link === state.index) ensureLink(graph, state.nodeId, child.nodeId, LAYER2, { Type: 'vlan' });
     }
-    if (state.msg.kind === 'veth' && state.msg.link !== undefined && state.msg.link !== 0) {
-      const peer = this.#vethPeer(ns, state);
-      if (peer !== undefined) {
-        const [parent, child] = peer.index > state.index || (peer.index === state.index && peer.nodeId > state.nodeId)
-          ? [peer, state] : [state, peer];
-        ensureLink(graph, parent.nodeId, child.nodeId, LAYER2, { Type: 'veth' }, true);
-      }
+    this.#pairVeth(ns, state);
+  }
+
+  /**
+   * Links a veth end to its peer, or remembers it as unpaired. The kernel announces the end created first
+   * (the peer of `ip link add … peer … netns`) before the two are joined, without IFLA_LINK: only the other end
+   * names its peer, so the pairing must be retried when that peer or the nsid of its namespace becomes known.
+   */
+  #pairVeth(ns: NamespaceWatch, state: LinkState): void {
+    if (state.msg.kind !== 'veth' || state.msg.link === undefined || state.msg.link === 0) {
+      this.#unpaired.delete(state);
+      return;
+    }
+    const peer = this.#vethPeer(ns, state);
+    if (peer === undefined) {
+      this.#unpaired.set(state, ns);
+      return;
+    }
+    this.#unpaired.delete(state);
+    this.#unpaired.delete(peer);
+    const [parent, child] = peer.index > state.index || (peer.index === state.index && peer.nodeId > state.nodeId)
+      ? [peer, state] : [state, peer];
+    ensureLink(this.#deps.graph, parent.nodeId, child.nodeId, LAYER2, { Type: 'veth' }, true);
+  }
+
+  /** Retries the unpaired veth ends whose peer index is that of a link that just appeared or changed. */
+  #repairPointingAt(state: LinkState): void {
+    for (const [s, owner] of [...this.#unpaired]) {
+      if (s !== state && s.msg.link === state.index && owner.links.get(s.index) === s) this.#pairVeth(owner, s);
     }
   }
 
@@ -189,14 +223,27 @@ export class InterfaceWriter {
       for (const other of this.#deps.namespaces()) {
         if (other.key !== key) continue;
         const p = other.links.get(peerIndex);
-        if (isPeer(p)) return p;
+        // a stale nsid (reused after its namespace went) may lead to an unrelated veth: it must point back, or
+        // not name its peer yet (the first announcement of an end)
+        if (isPeer(p) && this.#pointsBack(other, p, ns, state)) return p;
       }
     } else this.#deps.unknownNsid(ns);
     for (const other of this.#deps.namespaces()) {
       if (other === ns) continue;
       const p = other.links.get(peerIndex);
-      if (isPeer(p) && p.msg.link === state.index && p.msg.linkNetnsId !== undefined) return p;
+      if (isPeer(p) && p.msg.link === state.index && p.msg.linkNetnsId !== undefined && this.#pointsBack(other, p, ns, state)) return p;
     }
     return undefined;
+  }
+
+  /** Whether `p` (in `pns`) does not contradict being the peer of `state` (in `ns`). */
+  #pointsBack(pns: NamespaceWatch, p: LinkState, ns: NamespaceWatch, state: LinkState): boolean {
+    const link = p.msg.link;
+    if (link === undefined || link === 0) return true;
+    if (link !== state.index) return false;
+    const nsid = p.msg.linkNetnsId;
+    if (nsid === undefined || nsid < 0) return pns === ns;
+    const key = pns.nsids.get(nsid);
+    return key === undefined || key === ns.key;
   }
 }
