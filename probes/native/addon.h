@@ -12,6 +12,6 @@ int int_arg(napi_env env, napi_value *argv, size_t argc, size_t i, int32_t *out)
 void nlsock_init(napi_env env, napi_value exports);
 // The fd of a netlink socket handle argument (argv[0]); -1 after throwing when it is not an open handle.
 int nlsock_fd_arg(napi_env env, napi_value *argv, size_t argc);
-// Adds ethtoolDriver (ethtool.c) to the exports.
+// Adds ethtoolDriver and ethtoolInfo (ethtool.c) to the exports.
 void ethtool_init(napi_env env, napi_value exports);
 #endif

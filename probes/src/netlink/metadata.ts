@@ -1,5 +1,6 @@
 // Interface node metadata from a link message, with Skydive's names and rules (reference §2.3), and the
 // interface metrics (§2.7).
+import { isDeepStrictEqual } from 'node:util';
 import type { LinkMessage, LinkStats } from './codec/link.js';
 import { STATS64_FIELDS } from './codec/link.js';
 import { formatMac } from './codec/message.js';
@@ -59,6 +60,41 @@ export function linkMetadata(link: LinkMessage, extras: LinkExtras): Record<stri
   if (link.linkNetnsId !== undefined && link.linkNetnsId >= 0) md.LinkNetNsID = link.linkNetnsId;
   if (extras.linkNetNsName !== undefined) md.LinkNetNsName = extras.linkNetNsName;
   return md;
+}
+
+/** Keys written by the ethtool refresh (not by the link writer, which leaves them alone). */
+export const ETHTOOL_KEYS = ['Features', 'Speed'] as const;
+
+/** What ethtool reported of a link (see EthtoolReading in socket.ts). */
+export interface EthtoolData {
+  features?: Record<string, boolean>;
+  speed?: number;
+}
+
+/** Speeds meaning "unknown" (SPEED_UNKNOWN as u32 or as -1). */
+const SPEED_UNKNOWN = new Set([0xffffffff, -1]);
+
+/** `Features` (name → active; omitted when empty) and `Speed` (Mb/s; omitted when unknown) of a link (§2.3). */
+export function ethtoolMetadata(data: EthtoolData): { Features?: Record<string, boolean>; Speed?: number } {
+  const md: { Features?: Record<string, boolean>; Speed?: number } = {};
+  const features = Object.entries(data.features ?? {}).filter(([name, on]) => name !== '' && typeof on === 'boolean');
+  if (features.length > 0) md.Features = Object.fromEntries(features.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (data.speed !== undefined && Number.isInteger(data.speed) && !SPEED_UNKNOWN.has(data.speed)) md.Speed = data.speed;
+  return md;
+}
+
+/** The change turning a node's ethtool keys into `next`, or undefined when nothing differs. */
+export function ethtoolChange(current: Readonly<Record<string, unknown>>, next: Readonly<Record<string, unknown>>):
+  { set?: Record<string, unknown>; delete?: string[] } | undefined {
+  const set: Record<string, unknown> = {};
+  const del: string[] = [];
+  for (const k of ETHTOOL_KEYS) {
+    if (next[k] === undefined) {
+      if (k in current) del.push(k);
+    } else if (!isDeepStrictEqual(current[k], next[k])) set[k] = next[k];
+  }
+  if (Object.keys(set).length === 0 && del.length === 0) return undefined;
+  return { ...(Object.keys(set).length > 0 ? { set } : {}), ...(del.length > 0 ? { delete: del } : {}) };
 }
 
 /** An InterfaceMetric: counters (zero ones omitted) plus Start/Last when it covers a period. */

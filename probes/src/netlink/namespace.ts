@@ -10,7 +10,7 @@ import {
 import { parseNeighbor } from './codec/neighbor.js';
 import { parseRoute } from './codec/route.js';
 import { NetlinkErrors } from './errors.js';
-import { NetlinkSocket, RTNLGRP } from './socket.js';
+import { type EthtoolReading, NetlinkSocket, RTNLGRP } from './socket.js';
 import { NamespaceTables, type TableKind } from './tables.js';
 
 /** What the probe remembers of one link of the namespace. */
@@ -22,6 +22,8 @@ export interface LinkState {
   msg: LinkMessage;
   /** ethtool driver information, read when the link appears or is renamed. */
   ethtool?: { driver: string; busInfo: string };
+  /** True once the ethtool features and speed were read (at the first refresh after the link appeared). */
+  ethtoolRead?: boolean;
   /** Counters at the last metrics tick (or creation) and when. */
   metricStats?: LinkStats;
   metricAt?: number;
@@ -147,6 +149,11 @@ export class NamespaceWatch {
   /** Driver and bus info of an interface of this namespace (ethtool), if known. */
   driverInfo(name: string): { driver: string; busInfo: string } | undefined {
     return this.#socket?.driverInfo(name) ?? undefined;
+  }
+
+  /** Features and speed of an interface of this namespace (ethtool); undefined once stopped. */
+  ethtoolInfo(name: string): EthtoolReading | undefined {
+    return this.#socket?.ethtoolInfo(name);
   }
 
   /**

@@ -176,6 +176,37 @@ describe('netlink probe (real namespaces)', function () {
     await waitFor(() => graph.getNode(id) === undefined, 5000, 'the node to go');
   });
 
+  it('reads ethtool Features and Speed of a veth, refreshes them and writes nothing when they did not change', async () => {
+    ctx = setup({ ethtoolInterval: '100ms' });
+    const { graph, probe } = ctx;
+    await probe.start();
+    const ns = env.namespace();
+    await watchNs(graph, probe, ns);
+    env.ip(ns.name, 'link', 'add', 'e0', 'type', 'veth', 'peer', 'name', 'e1');
+    const id = interfaceNodeId(HOST, ns.key, env.link(ns.name, 'e0').ifindex);
+    const lo = interfaceNodeId(HOST, ns.key, env.link(ns.name, 'lo').ifindex);
+    await waitFor(() => md(graph, id).Features !== undefined, 5000, 'the features');
+    const m = md(graph, id);
+    assert.equal(m.Driver, 'veth');
+    assert.equal(m.Speed, 10000, 'veth reports 10000 Mb/s');
+    const features = m.Features as Record<string, unknown>;
+    // kernel feature names (ETH_SS_FEATURES), as this kernel reports them for a veth
+    assert.ok(Object.keys(features).length > 10, 'a full feature map');
+    assert.ok(Object.values(features).every((v) => typeof v === 'boolean'));
+    assert.equal(features['tx-checksum-ip-generic'], true);
+    assert.equal(features.highdma, true);
+    assert.equal(features['vlan-challenged'], false);
+    // lo has no driver information: no ethtool keys
+    assert.equal(md(graph, lo).Driver, undefined);
+    assert.deepEqual([md(graph, lo).Features, md(graph, lo).Speed], [undefined, undefined]);
+    // the refresh makes no revision while nothing changes, and puts back what changed
+    const rev = graph.getNode(id)?.Revision;
+    await new Promise((r) => setTimeout(r, 350));
+    assert.equal(graph.getNode(id)?.Revision, rev, 'no update when nothing changed');
+    graph.updateNode(id, { delete: ['Features', 'Speed'] });
+    await waitFor(() => md(graph, id).Features !== undefined && md(graph, id).Speed === 10000, 2000, 'the refreshed keys');
+  });
+
   it('stops cleanly and finds the same node IDs again on restart', async () => {
     ctx = setup();
     const { graph, probe } = ctx;

@@ -5,6 +5,7 @@ import type { Graph } from '@topoflow/graph';
 import { ROOT_NS } from '../topology/ids.js';
 import type { TopologyProbe } from '../topology/probe.js';
 import { NetlinkErrors } from './errors.js';
+import { type EthtoolRefreshDeps, refreshEthtool } from './ethtool.js';
 import { type NamespaceHandler, type NamespaceTarget, NamespaceWatch } from './namespace.js';
 import { InterfaceWriter } from './writer.js';
 
@@ -12,6 +13,12 @@ import { InterfaceWriter } from './writer.js';
 export interface NetlinkProbeConfig {
   /** Period of the interface metrics (`Metric`, `LastUpdateMetric`); '0s' disables them. */
   metricsInterval: string;
+  /**
+   * Period of the ethtool refresh (`Features`, `Speed`) of links with a `Driver`; '0s' disables it. Default
+   * DEFAULT_ETHTOOL_INTERVAL. Optional, and not in the defaults yet: the defaults are the agent's config schema and
+   * etc/topoflow.yml.default must list every key of it.
+   */
+  ethtoolInterval?: string;
   /** Longest wait for a namespace's initial dumps. */
   syncTimeout: string;
   /** SO_RCVBUF asked for each socket, in bytes (the kernel caps it at net.core.rmem_max); 0 keeps the default. */
@@ -20,9 +27,12 @@ export interface NetlinkProbeConfig {
   rootPath: string;
 }
 
+/** Period of the ethtool refresh when `ethtoolInterval` is not set (Skydive's 5 s). */
+export const DEFAULT_ETHTOOL_INTERVAL = '5s';
+
 /** Defaults of the netlink probe. */
 export function defaultNetlinkProbeConfig(): NetlinkProbeConfig {
-  return { metricsInterval: '30s', syncTimeout: '10s', receiveBuffer: 1 << 20, rootPath: '/proc/self/ns/net' };
+  return { metricsInterval: '30s', ethtoolInterval: DEFAULT_ETHTOOL_INTERVAL, syncTimeout: '10s', receiveBuffer: 1 << 20, rootPath: '/proc/self/ns/net' };
 }
 
 /** What the netlink probe needs. */
@@ -41,6 +51,7 @@ export class NetlinkProbe implements TopologyProbe {
   readonly #deps: NetlinkProbeDeps;
   readonly #clock: Clock;
   readonly #metricsMs: number;
+  readonly #ethtoolMs: number;
   readonly #syncMs: number;
   readonly #config: NetlinkProbeConfig;
   readonly #watches = new Map<string, NamespaceWatch>();
@@ -49,26 +60,32 @@ export class NetlinkProbe implements TopologyProbe {
   readonly #metrics;
   #started = false;
   #timer: NodeJS.Timeout | undefined;
+  #ethtoolTimer: NodeJS.Timeout | undefined;
+  readonly #ethtool: EthtoolRefreshDeps;
   #lastDropLog = 0;
+  #lastEthtoolLog = 0;
 
   constructor(config: NetlinkProbeConfig, deps: NetlinkProbeDeps) {
     let metricsMs: number;
     let syncMs: number;
+    let ethtoolMs: number;
     try {
       metricsMs = toMs(config.metricsInterval);
+      ethtoolMs = toMs(config.ethtoolInterval ?? DEFAULT_ETHTOOL_INTERVAL);
       syncMs = toMs(config.syncTimeout);
     } catch (err) {
       throw new AppError(NetlinkErrors.CONFIG_INVALID, 'netlink probe: invalid duration', { cause: err });
     }
-    if (metricsMs < 0 || syncMs <= 0 || config.receiveBuffer < 0 || config.rootPath === '') {
+    if (metricsMs < 0 || ethtoolMs < 0 || syncMs <= 0 || config.receiveBuffer < 0 || config.rootPath === '') {
       throw new AppError(NetlinkErrors.CONFIG_INVALID, 'netlink probe: durations must be positive and rootPath set', {
-        details: { metricsInterval: config.metricsInterval, syncTimeout: config.syncTimeout },
+        details: { metricsInterval: config.metricsInterval, ethtoolInterval: config.ethtoolInterval, syncTimeout: config.syncTimeout },
       });
     }
     this.#config = config;
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
     this.#metricsMs = metricsMs;
+    this.#ethtoolMs = ethtoolMs;
     this.#syncMs = syncMs;
     const r = deps.reporter;
     this.#metrics = {
@@ -78,11 +95,23 @@ export class NetlinkProbe implements TopologyProbe {
       dropped: r.counter('messages_dropped_total', 'Netlink messages or requests skipped, by reason', ['reason']),
       overruns: r.counter('overruns_total', 'Socket overruns (ENOBUFS): events lost, namespace re-dumped'),
       failures: r.counter('namespace_failures_total', 'Namespaces that could not be watched'),
+      ethtoolErrors: r.counter('ethtool_errors_total', 'Unexpected ethtool failures (not EOPNOTSUPP/ENODEV), by errno', ['errno']),
     };
     this.#writer = new InterfaceWriter({
       graph: deps.graph, hostId: deps.hostId, namespaces: () => this.#watches.values(), unknownNsid: (ns) => this.#resolveNsids(ns),
     });
     this.#handler = this.#makeHandler();
+    this.#ethtool = {
+      graph: deps.graph,
+      failed: (ns, link, errno) => {
+        this.#metrics.ethtoolErrors.inc({ errno });
+        const now = this.#clock.now();
+        if (now - this.#lastEthtoolLog >= 10_000) {
+          this.#lastEthtoolLog = now;
+          this.#deps.reporter.logger.warn({ errno, path: ns.path, ifname: link.msg.name }, 'ethtool request failed');
+        }
+      },
+    };
   }
 
   /** Watches the root namespace; resolves after its initial dump. */
@@ -105,6 +134,12 @@ export class NetlinkProbe implements TopologyProbe {
       }, this.#metricsMs);
       this.#timer.unref();
     }
+    if (this.#ethtoolMs > 0) {
+      this.#ethtoolTimer = setInterval(() => {
+        for (const w of this.#watches.values()) refreshEthtool(this.#ethtool, w, w.links.values());
+      }, this.#ethtoolMs);
+      this.#ethtoolTimer.unref();
+    }
   }
 
   /** Closes every socket and clears the timer. Nodes stay in the graph; a later start finds them again. */
@@ -112,6 +147,8 @@ export class NetlinkProbe implements TopologyProbe {
     this.#started = false;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearInterval(this.#ethtoolTimer);
+    this.#ethtoolTimer = undefined;
     for (const w of this.#watches.values()) {
       w.stop();
       this.#writer.forget(w);
@@ -210,7 +247,12 @@ export class NetlinkProbe implements TopologyProbe {
       link: (ns, link, deleted) => {
         m.messages.inc({ kind: 'link' });
         if (deleted) this.#writer.delete(ns, link.index);
-        else this.#writer.upsert(ns, link, this.#clock.now());
+        else {
+          this.#writer.upsert(ns, link, this.#clock.now());
+          // a new link gets its Features and Speed at once, not at the next refresh
+          const state = ns.links.get(link.index);
+          if (this.#ethtoolMs > 0 && state !== undefined && state.ethtoolRead !== true) refreshEthtool(this.#ethtool, ns, [state]);
+        }
         this.#countInterfaces();
       },
       tables: (ns, indexes) => {

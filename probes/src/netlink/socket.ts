@@ -5,6 +5,16 @@ import { AppError } from '@topoflow/common';
 import { openNetlinkSocket } from '../netns/native.js';
 import { NetlinkErrors } from './errors.js';
 
+/** What ethtool tells of an interface: each part absent when the device does not report it. */
+export interface EthtoolReading {
+  /** Kernel feature name (ETH_SS_FEATURES) → active. */
+  features?: Record<string, boolean>;
+  /** Mb/s as the kernel reports it (0xFFFFFFFF: unknown). */
+  speed?: number;
+  /** errno name of an unexpected failure (EOPNOTSUPP, ENODEV… are not failures: the part is just absent). */
+  error?: string;
+}
+
 /** An opaque handle owning one netlink fd. */
 type Handle = object;
 
@@ -19,6 +29,7 @@ interface NlAddon {
   nlUnwatch(h: Handle): void;
   nlClose(h: Handle): void;
   ethtoolDriver(h: Handle, ifname: string): { driver: string; busInfo: string } | null;
+  ethtoolInfo(h: Handle, ifname: string): EthtoolReading;
   readonly SOL_NETLINK: number;
   readonly SOL_SOCKET: number;
   readonly SO_RCVBUF: number;
@@ -114,6 +125,16 @@ export class NetlinkSocket {
       return addon().ethtoolDriver(this.#h, ifname);
     } catch {
       return null;
+    }
+  }
+
+  /** Features and speed of an interface of this namespace (SIOCETHTOOL on this socket: no setns, no extra fd). */
+  ethtoolInfo(ifname: string): EthtoolReading {
+    try {
+      return addon().ethtoolInfo(this.#h, ifname);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      return { error: typeof code === 'string' ? code : 'EUNKNOWN' };
     }
   }
 
