@@ -49,7 +49,9 @@ function addon(): NlAddon {
     } catch (err) {
       throw new AppError(NetlinkErrors.ADDON_MISSING, 'the native helper is not built: run npm ci to build it', { cause: err });
     }
-    if (typeof cached.nlAttach !== 'function') {
+    // Every function this module calls must be there: an addon built from older sources lacks some.
+    const needed = ['nlAttach', 'nlBind', 'nlSetsockopt', 'nlSend', 'nlRecv', 'nlWatch', 'nlUnwatch', 'nlClose', 'ethtoolDriver', 'ethtoolInfo'] as const;
+    if (needed.some((f) => typeof cached?.[f] !== 'function')) {
       cached = undefined;
       throw new AppError(NetlinkErrors.ADDON_MISSING, 'the native helper is outdated: run npm ci to rebuild it');
     }
