@@ -9,6 +9,7 @@ import type { Benchmark } from './benchmark.js';
 import { eventsBenchmark } from './events.js';
 import { machineInfo } from './machine.js';
 import { memoryBenchmark } from './memory.js';
+import { namespacesBenchmark } from './namespaces.js';
 import { pipelineBenchmark } from './pipeline.js';
 import { queriesBenchmark } from './queries.js';
 import { formatReport, type BenchReport } from './report.js';
@@ -17,7 +18,7 @@ import { renderResults } from './results-md.js';
 import { syntheticBenchmark } from './synthetic-bench.js';
 import type { SyntheticSize } from './synthetic.js';
 
-const BENCHMARKS: readonly Benchmark[] = [syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, memoryBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, namespacesBenchmark, memoryBenchmark];
 const SELF = fileURLToPath(import.meta.url);
 /** tests/bench in the sources (this file runs from tests/dist/bench). */
 const BENCH_SRC = join(dirname(SELF), '../../bench');
