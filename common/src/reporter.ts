@@ -38,7 +38,9 @@ export class Reporter {
     this.#service = service;
     this.logger = options.logger ?? createLogger(options.log ?? { level: 'info', format: 'auto' });
     this.registry = new Registry();
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'topoflow_' });
+    // The event-loop lag sampler wakes the process at this period; prom-client's 10 ms default alone costs an
+    // idle agent about 0.6 % CPU, 100 ms costs nothing measurable and still catches stalls that matter.
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'topoflow_', eventLoopMonitoringPrecision: 100 });
   }
 
   /** A reporter scoped to one component. */
