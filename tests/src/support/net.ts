@@ -69,7 +69,7 @@ export class TestNet {
   /** Names of the root-namespace links and of the namespaces that still carry the prefix. */
   leftovers(): string[] {
     const links = (JSON.parse(this.ip(undefined, '-j', 'link', 'show')) as { ifname: string }[]).map((l) => l.ifname);
-    const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0] ?? '');
+    const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').map((l) => l.split(' ')[0] ?? '');
     return [...links, ...namespaces].filter((n) => n.startsWith(this.prefix));
   }
 
