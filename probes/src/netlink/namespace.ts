@@ -64,6 +64,8 @@ const ALL_DUMPS = [RTM.GETLINK, RTM.GETADDR, RTM.GETROUTE, RTM.GETNEIGH];
 const TABLE_OF: Record<number, TableKind> = { [RTM.GETADDR]: 'address', [RTM.GETROUTE]: 'route', [RTM.GETNEIGH]: 'neighbor' };
 /** Datagrams read per readable callback before yielding to the event loop (the poll fires again). */
 const READ_BATCH = 64;
+/** Link re-dumps (20 ms, doubling) waiting for a veth end announced without its peer. */
+const RELINK_TRIES = 6;
 
 /** The state and socket of one watched namespace. */
 export class NamespaceWatch {
@@ -84,6 +86,8 @@ export class NamespaceWatch {
   readonly #nsidQueries = new Map<number, string>();
   #synced: (() => void) | undefined;
   #abort: ((err: Error) => void) | undefined;
+  #relinkTimer: NodeJS.Timeout | undefined;
+  #relinkTries = 0;
 
   constructor(target: NamespaceTarget, handler: NamespaceHandler, receiveBuffer: number) {
     this.key = target.key;
@@ -131,6 +135,8 @@ export class NamespaceWatch {
   stop(): void {
     this.#socket?.close();
     this.#socket = undefined;
+    clearTimeout(this.#relinkTimer);
+    this.#relinkTimer = undefined;
     this.#queue.length = 0;
     this.#current = undefined;
     this.#synced = undefined;
@@ -144,6 +150,19 @@ export class NamespaceWatch {
   requestMetrics(): void {
     if (this.#queue.some((d) => d.metrics) || this.#current?.metrics === true) return;
     this.#enqueue({ type: RTM.GETLINK, metrics: true });
+  }
+
+  #relinkSoon(fresh: boolean): void {
+    if (fresh) this.#relinkTries = 0;
+    if (this.#relinkTimer !== undefined || this.#relinkTries >= RELINK_TRIES) return;
+    const delay = 20 * 2 ** this.#relinkTries++;
+    this.#relinkTimer = setTimeout(() => {
+      this.#relinkTimer = undefined;
+      if (this.#socket !== undefined && !this.#queue.some((d) => d.type === RTM.GETLINK && !d.metrics)) {
+        this.#enqueue({ type: RTM.GETLINK, metrics: false });
+      }
+    }, delay);
+    this.#relinkTimer.unref();
   }
 
   /** Driver and bus info of an interface of this namespace (ethtool), if known. */
@@ -266,6 +285,9 @@ export class NamespaceWatch {
         const l = parseLink(m);
         if (l === undefined) return this.#handler.dropped('malformed');
         if (l.family === 7) return; // AF_BRIDGE port messages: the AF_UNSPEC ones carry the link
+        // a veth end created straight into this namespace is announced before its peer is registered (IFLA_LINK 0)
+        // and no later event completes it: dump the links again, a few times, until the peer shows
+        if (m.type === RTM.NEWLINK && l.kind === 'veth' && !(l.link !== undefined && l.link > 0)) this.#relinkSoon(!ofDump);
         return this.#handler.link(this, l, m.type === RTM.DELLINK);
       }
       case RTM.NEWADDR:

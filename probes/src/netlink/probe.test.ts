@@ -110,6 +110,25 @@ describe('netlink probe (real namespaces)', function () {
     await waitFor(() => md(graph, ida).LinkNetNsName === ns.name, 5000, 'the name of the peer namespace');
   });
 
+  it('pairs every veth created straight into a watched namespace (its end is announced with IFLA_LINK 0)', async () => {
+    ctx = setup();
+    const { graph, probe } = ctx;
+    await probe.start();
+    const ns = env.namespace();
+    await watchNs(graph, probe, ns);
+    for (let i = 0; i < 10; i++) {
+      const [a, b] = [env.name(), env.name()];
+      env.ownRootLink(a);
+      env.ip(undefined, 'link', 'add', a, 'type', 'veth', 'peer', 'name', b, 'netns', ns.name);
+      const ida = interfaceNodeId(HOST, ROOT_NS, env.link(undefined, a).ifindex);
+      const lb = env.link(ns.name, b);
+      const idb = interfaceNodeId(HOST, ns.key, lb.ifindex);
+      await waitFor(() => findLink(graph, ida, idb, LAYER2, true) !== undefined, 5000, `veth edge ${i}`);
+      assert.equal(md(graph, ida).PeerIfIndex, lb.ifindex);
+      env.ip(undefined, 'link', 'del', a);
+    }
+  });
+
   it('pairs a veth between two namespaces found by the initial dumps', async () => {
     ctx = setup();
     const { graph, probe } = ctx;

@@ -41,9 +41,16 @@ export class NamespaceTables {
     return apply(this.#routes, key, r, add, gen, [...old, ...r.nextHops.map((h) => h.ifIndex)]);
   }
 
-  /** Adds, replaces or removes a neighbour entry; returns its interface index. */
+  /**
+   * Adds, replaces or removes a neighbour entry; returns its interface index. ARP/NDP entries are keyed like the
+   * kernel's neighbour table, by device and destination IP: `ip neigh del` sends RTM_NEWNEIGH (NUD_FAILED) then
+   * RTM_DELNEIGH, both without the link-layer address. FDB entries keep MAC and VLAN (and the remote IP) in the key.
+   */
   applyNeighbor(n: NeighborMessage, add: boolean, gen: number): number[] {
-    return apply(this.#neighbors, `${n.family}|${n.index}|${n.ip ?? ''}|${n.mac ?? ''}|${n.vlan ?? ''}`, n, add, gen, [n.index]);
+    const key = n.family === AF.BRIDGE || n.ip === undefined
+      ? `${n.family}|${n.index}|${n.ip ?? ''}|${n.mac ?? ''}|${n.vlan ?? ''}`
+      : `${n.family}|${n.index}|${n.ip}`;
+    return apply(this.#neighbors, key, n, add, gen, [n.index]);
   }
 
   /** Drops entries of a kind not seen since generation `gen`; returns the interface indexes affected. */
