@@ -188,10 +188,58 @@ static napi_value js_ethtool_info(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// ethtoolFingerprint(h, ifname): a Buffer of uint32 — the feature count, the active feature bits and the speed —
+// or null when the name is not valid. Two ioctls, no strings and no objects: a refresh compares it with the
+// previous one and reads the feature names (ethtoolInfo) only when something changed.
+static napi_value js_ethtool_fingerprint(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int fd = nlsock_fd_arg(env, argv, argc);
+  char name[IFNAMSIZ + 1];
+  size_t len = 0;
+  if (fd < 0) return NULL;
+  if (argc < 2 || napi_get_value_string_utf8(env, argv[1], name, sizeof name, &len) != napi_ok || len == 0
+      || len >= IFNAMSIZ) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected an interface name");
+    return NULL;
+  }
+  uint32_t out[2 + 128];
+  size_t n = 0;
+  struct {
+    struct ethtool_sset_info hdr;
+    uint32_t data[1];
+  } sset;
+  memset(&sset, 0, sizeof sset);
+  sset.hdr.cmd = ETHTOOL_GSSET_INFO;
+  sset.hdr.sset_mask = 1ULL << ETH_SS_FEATURES;
+  uint32_t count = 0;
+  if (ethtool_ioctl(fd, name, len, &sset) == 0 && (sset.hdr.sset_mask & (1ULL << ETH_SS_FEATURES)) != 0) count = sset.hdr.data[0];
+  uint32_t words = count <= 4096 ? (count + 31) / 32 : 0;
+  out[n++] = count;
+  if (words > 0) {
+    struct ethtool_gfeatures *f = calloc(1, sizeof *f + words * sizeof(struct ethtool_get_features_block));
+    if (f != NULL) {
+      f->cmd = ETHTOOL_GFEATURES;
+      f->size = words;
+      if (ethtool_ioctl(fd, name, len, f) == 0) {
+        for (uint32_t i = 0; i < words && n < 1 + 128; i++) out[n++] = f->features[i].active;
+      }
+      free(f);
+    }
+  }
+  uint32_t speed = 0;
+  out[n++] = read_speed(fd, name, len, &speed) == 0 ? speed : 0xFFFFFFFEu;
+  napi_value buf;
+  void *data = NULL;
+  napi_create_buffer_copy(env, n * sizeof(uint32_t), out, &data, &buf);
+  return buf;
+}
+
 void ethtool_init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "ethtoolDriver", NAPI_AUTO_LENGTH, js_ethtool_driver, NULL, &fn);
   napi_set_named_property(env, exports, "ethtoolDriver", fn);
   napi_create_function(env, "ethtoolInfo", NAPI_AUTO_LENGTH, js_ethtool_info, NULL, &fn);
   napi_set_named_property(env, exports, "ethtoolInfo", fn);
+  napi_create_function(env, "ethtoolFingerprint", NAPI_AUTO_LENGTH, js_ethtool_fingerprint, NULL, &fn);
+  napi_set_named_property(env, exports, "ethtoolFingerprint", fn);
 }

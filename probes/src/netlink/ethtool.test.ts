@@ -75,3 +75,33 @@ describe('netlink ethtool refresh', () => {
     assert.deepEqual(failures, ['odd:EIO']);
   });
 });
+
+describe('netlink ethtool refresh fingerprint', () => {
+  it('reads names again only when the fingerprint moves or the keys were edited since', () => {
+    const graph = new MemoryGraph();
+    const ns = new NamespaceWatch({ key: 'A', path: '/x', nodeId: 'nsA' }, handler, 0);
+    let fp = Buffer.from([1, 0, 0, 0]);
+    let reads = 0;
+    ns.ethtoolFingerprint = (): Buffer => fp;
+    ns.ethtoolInfo = (): EthtoolReading => {
+      reads++;
+      return { features: { highdma: fp[0] === 1 }, speed: 10000 };
+    };
+    const msg: LinkMessage = { family: 0, arpType: 1, index: 2, flags: 0, name: 'v0' };
+    const state: LinkState = { index: 2, nodeId: 'n2', adopted: false, msg, gen: 0 };
+    graph.addNode({ ID: 'n2', Metadata: { Name: 'v0', Driver: 'veth' } });
+    ns.links.set(2, state);
+    const deps = { graph, failed: (): void => undefined };
+    refreshEthtool(deps, ns, [state]);
+    refreshEthtool(deps, ns, [state]);
+    assert.equal(reads, 1, 'same fingerprint, same keys: no second read');
+    graph.updateNode('n2', { delete: ['Features'] });
+    refreshEthtool(deps, ns, [state]);
+    assert.equal(reads, 2, 'keys edited since: read again');
+    assert.deepEqual(graph.getNode('n2')?.Metadata.Features, { highdma: true }, 'and restored');
+    fp = Buffer.from([2, 0, 0, 0]);
+    refreshEthtool(deps, ns, [state]);
+    assert.equal(reads, 3, 'fingerprint moved: read again');
+    assert.deepEqual(graph.getNode('n2')?.Metadata.Features, { highdma: false });
+  });
+});

@@ -21,14 +21,18 @@ export function refreshEthtool(deps: EthtoolRefreshDeps, ns: NamespaceWatch, lin
     if (node === undefined || name === undefined) continue;
     const driver = node.Metadata.Driver;
     if (typeof driver !== 'string' || driver === '') continue;
+    // Names and objects only when the feature bits or the speed moved, or the keys were edited since.
+    const fingerprint = ns.ethtoolFingerprint(name);
+    if (fingerprint !== undefined && state.ethtoolFingerprint?.equals(fingerprint) === true && node.Metadata.Features === state.ethtoolFeatures) continue;
     const reading = ns.ethtoolInfo(name);
     if (reading === undefined) return changed; // the namespace is no longer watched
     state.ethtoolRead = true;
+    state.ethtoolFingerprint = fingerprint;
     if (reading.error !== undefined) deps.failed(ns, state, reading.error);
     const change = ethtoolChange(node.Metadata, ethtoolMetadata(reading));
-    if (change === undefined) continue;
-    deps.graph.updateNode(state.nodeId, change);
-    changed++;
+    const written = change === undefined ? node : deps.graph.updateNode(state.nodeId, change);
+    state.ethtoolFeatures = (written ?? node).Metadata.Features;
+    if (change !== undefined) changed++;
   }
   return changed;
 }

@@ -24,6 +24,9 @@ export interface LinkState {
   ethtool?: { driver: string; busInfo: string };
   /** True once the ethtool features and speed were read (at the first refresh after the link appeared). */
   ethtoolRead?: boolean;
+  /** The ethtool fingerprint at the last full read, and the Features object written then (to spot outside edits). */
+  ethtoolFingerprint?: Buffer;
+  ethtoolFeatures?: unknown;
   /** Counters at the last metrics tick (or creation) and when. */
   metricStats?: LinkStats;
   metricAt?: number;
@@ -173,6 +176,11 @@ export class NamespaceWatch {
   /** Features and speed of an interface of this namespace (ethtool); undefined once stopped. */
   ethtoolInfo(name: string): EthtoolReading | undefined {
     return this.#socket?.ethtoolInfo(name);
+  }
+
+  /** A cheap fingerprint of an interface's ethtool state; undefined once stopped or when unreadable. */
+  ethtoolFingerprint(name: string): Buffer | undefined {
+    return this.#socket?.ethtoolFingerprint(name);
   }
 
   /**

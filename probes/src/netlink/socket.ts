@@ -30,6 +30,7 @@ interface NlAddon {
   nlClose(h: Handle): void;
   ethtoolDriver(h: Handle, ifname: string): { driver: string; busInfo: string } | null;
   ethtoolInfo(h: Handle, ifname: string): EthtoolReading;
+  ethtoolFingerprint(h: Handle, ifname: string): Buffer;
   readonly SOL_NETLINK: number;
   readonly SOL_SOCKET: number;
   readonly SO_RCVBUF: number;
@@ -50,7 +51,7 @@ function addon(): NlAddon {
       throw new AppError(NetlinkErrors.ADDON_MISSING, 'the native helper is not built: run npm ci to build it', { cause: err });
     }
     // Every function this module calls must be there: an addon built from older sources lacks some.
-    const needed = ['nlAttach', 'nlBind', 'nlSetsockopt', 'nlSend', 'nlRecv', 'nlWatch', 'nlUnwatch', 'nlClose', 'ethtoolDriver', 'ethtoolInfo'] as const;
+    const needed = ['nlAttach', 'nlBind', 'nlSetsockopt', 'nlSend', 'nlRecv', 'nlWatch', 'nlUnwatch', 'nlClose', 'ethtoolDriver', 'ethtoolInfo', 'ethtoolFingerprint'] as const;
     if (needed.some((f) => typeof cached?.[f] !== 'function')) {
       cached = undefined;
       throw new AppError(NetlinkErrors.ADDON_MISSING, 'the native helper is outdated: run npm ci to rebuild it');
@@ -127,6 +128,15 @@ export class NetlinkSocket {
       return addon().ethtoolDriver(this.#h, ifname);
     } catch {
       return null;
+    }
+  }
+
+  /** A cheap fingerprint of an interface's ethtool state (feature bits and speed); undefined when unreadable. */
+  ethtoolFingerprint(ifname: string): Buffer | undefined {
+    try {
+      return addon().ethtoolFingerprint(this.#h, ifname);
+    } catch {
+      return undefined;
     }
   }
 
