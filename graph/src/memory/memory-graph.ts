@@ -10,6 +10,7 @@ import { OP_DELETE, OP_SET } from '../model.js';
 import type { Graph } from '../graph.js';
 import { type EmitterStats, GraphEmitter } from './emitter.js';
 import { ValueIndex } from './value-index.js';
+import { revise, reviseEdge, reviseNode } from './revisions.js';
 import { type EdgeInput, type MemoryGraphConfig, type MemoryGraphDeps, type MetadataChange, type NodeInput, defaultMemoryGraphConfig } from './settings.js';
 
 interface NodeSlot {
@@ -151,7 +152,7 @@ export class MemoryGraph implements Graph {
     if (slot === undefined) throw graphError(GraphErrors.NODE_NOT_FOUND, `node ${id} not found`, { id });
     const r = this.#changed(slot.node, change);
     if (r === undefined) return undefined;
-    const node: Node = { ...slot.node, Metadata: r.metadata, UpdatedAt: at ?? this.#clock.now(), Revision: slot.node.Revision + 1 };
+    const node = reviseNode(slot.node, { Metadata: r.metadata, UpdatedAt: at ?? this.#clock.now(), Revision: slot.node.Revision + 1 });
     this.#replaceNode(slot, node, r.ops);
     return node;
   }
@@ -162,7 +163,7 @@ export class MemoryGraph implements Graph {
     if (before === undefined) throw graphError(GraphErrors.EDGE_NOT_FOUND, `edge ${id} not found`, { id });
     const r = this.#changed(before, change);
     if (r === undefined) return undefined;
-    const edge: Edge = { ...before, Metadata: r.metadata, UpdatedAt: at ?? this.#clock.now(), Revision: before.Revision + 1 };
+    const edge = reviseEdge(before, { Metadata: r.metadata, UpdatedAt: at ?? this.#clock.now(), Revision: before.Revision + 1 });
     this.#replaceEdge(before, edge, r.ops);
     return edge;
   }
@@ -270,7 +271,7 @@ export class MemoryGraph implements Graph {
     const before: Element | undefined = isNode ? this.#nodes.get(p.ID)?.node : this.#edges.get(p.ID);
     if (before === undefined || p.Revision <= before.Revision) return 'ignored';
     const { metadata, applied } = applyOps(before.Metadata, p.Ops);
-    const after = { ...before, Metadata: metadata, UpdatedAt: p.UpdatedAt, Revision: p.Revision };
+    const after = revise(before, { Metadata: metadata, UpdatedAt: p.UpdatedAt, Revision: p.Revision });
     if (isNode) this.#replaceNode(this.#nodes.get(p.ID) as NodeSlot, after, applied);
     else this.#replaceEdge(before as Edge, after as Edge, applied);
     return 'applied';
@@ -363,7 +364,7 @@ export class MemoryGraph implements Graph {
     removeItem(this.#nodes.get(edge.Parent)?.out, edge.ID);
     removeItem(this.#nodes.get(edge.Child)?.in, edge.ID);
     for (const idx of this.#edgeIndexList) idx.remove(edge);
-    const deleted: Edge = { ...edge, DeletedAt: at };
+    const deleted = reviseEdge(edge, { DeletedAt: at });
     this.#revision++;
     this.#emitter.emit({ type: 'edgeDeleted', edge: deleted });
     return deleted;
@@ -376,7 +377,7 @@ export class MemoryGraph implements Graph {
     const node = slot.node;
     this.#nodes.delete(node.ID);
     for (const idx of this.#nodeIndexList) idx.remove(node);
-    const deleted: Node = { ...node, DeletedAt: at };
+    const deleted = reviseNode(node, { DeletedAt: at });
     this.#revision++;
     this.#emitter.emit({ type: 'nodeDeleted', node: deleted });
     return deleted;
