@@ -1,5 +1,5 @@
 // Starts an analyzer in this process on a loopback port for the REST and WebSocket benchmarks, with its graph
-// filled directly with the synthetic topology.
+// filled directly with the synthetic topology, or empty for benchmarks that feed it themselves.
 import { createAnalyzer, defaultAnalyzerServiceConfig, type Analyzer } from '@topoflow/analyzer';
 import { buildSynthetic, syntheticSpec, type SyntheticSize, type SyntheticSummary } from './synthetic.js';
 
@@ -25,4 +25,17 @@ export async function startBenchAnalyzer(size: SyntheticSize): Promise<BenchAnal
   const a = analyzer.address;
   if (a === undefined) throw new Error('the analyzer did not report its address');
   return { analyzer, base: `http://${a.host}:${a.port}`, ws: `ws://${a.host}:${a.port}`, summary };
+}
+
+/** An empty analyzer listening on a free loopback port, quiet logs (for benchmarks that feed it themselves). */
+export async function startLoopbackAnalyzer(): Promise<{ analyzer: Analyzer; address: string }> {
+  const config = defaultAnalyzerServiceConfig();
+  config.hostId = 'bench-analyzer';
+  config.logging.level = 'warn';
+  config.analyzer.listen = '127.0.0.1:0';
+  const analyzer = createAnalyzer(config);
+  await analyzer.start();
+  const a = analyzer.address;
+  if (a === undefined) throw new Error('the analyzer did not report its address');
+  return { analyzer, address: `${a.host}:${a.port}` };
 }

@@ -2,7 +2,8 @@
 // the root namespace: its RSS and idle CPU, and how fast a new namespace and an interface change reach the
 // analyzer (in this process, polled over REST). Sends no traffic; removes everything it made, also on SIGINT.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAnalyzer, defaultAnalyzerServiceConfig, type Analyzer } from '@topoflow/analyzer';
+import type { Analyzer } from '@topoflow/analyzer';
+import { startLoopbackAnalyzer } from './analyzer-harness.js';
 import { ServiceProcess } from '../src/support/processes.js';
 import { latencySummary, pollUntil, POLL_MS, type RestNode } from './analyzer-poll.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
@@ -46,17 +47,6 @@ interface Measured {
   others: [number, number];
 }
 
-async function startAnalyzer(): Promise<{ analyzer: Analyzer; address: string }> {
-  const config = defaultAnalyzerServiceConfig();
-  config.hostId = 'bench-analyzer';
-  config.logging.level = 'warn';
-  config.analyzer.listen = '127.0.0.1:0';
-  const analyzer = createAnalyzer(config);
-  await analyzer.start();
-  const a = analyzer.address;
-  if (a === undefined) throw new Error('the analyzer did not report its address');
-  return { analyzer, address: `${a.host}:${a.port}` };
-}
 
 /** The namespace and its veth end, with its address, as the analyzer shows them. */
 const visibleQuery = (t: TestNamespace): string => `G.V().Has('Name', '${t.ns}').Out('Name', '${t.inner}')`;
@@ -239,7 +229,7 @@ function report(m: Measured, left: { namespaces: string[]; links: string[] }, ru
 async function run(ctx: BenchContext): Promise<BenchReport> {
   const fixture = new BenchNamespaces(process.env[PRIVATE_ENV] === '1');
   const hostId = `bench-ns-${fixture.run}`;
-  const { analyzer, address } = await startAnalyzer();
+  const { analyzer, address } = await startLoopbackAnalyzer();
   const activity = new GraphActivity(analyzer);
   let agent: ServiceProcess | undefined;
   // on a signal or a crash, `finally` does not run: remove the namespaces and the agent synchronously

@@ -4,7 +4,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type Analyzer, createAnalyzer, defaultAnalyzerServiceConfig } from '@topoflow/analyzer';
+import type { Analyzer } from '@topoflow/analyzer';
+import { startLoopbackAnalyzer } from './analyzer-harness.js';
+import { quantile } from './analyzer-poll.js';
 import type { MemoryGraph } from '@topoflow/graph';
 import { SAMPLE_EVERY, monotonicNs } from './agent-workload.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
@@ -105,21 +107,7 @@ function watchDeliveries(graph: MemoryGraph): { latencies: number[]; marker: Pro
   return { latencies, marker, stop };
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
-}
 
-async function startAnalyzer(): Promise<{ analyzer: Analyzer; address: string }> {
-  const config = defaultAnalyzerServiceConfig();
-  config.hostId = 'bench-analyzer';
-  config.logging.level = 'warn';
-  config.analyzer.listen = '127.0.0.1:0';
-  const analyzer = createAnalyzer(config);
-  await analyzer.start();
-  const a = analyzer.address;
-  if (a === undefined) throw new Error('the analyzer did not report its address');
-  return { analyzer, address: `${a.host}:${a.port}` };
-}
 
 async function ignoredAtAnalyzer(analyzer: Analyzer): Promise<number> {
   const m = analyzer.reporter.registry.getSingleMetric('topoflow_analyzer_agents_events_total');
@@ -128,7 +116,7 @@ async function ignoredAtAnalyzer(analyzer: Analyzer): Promise<number> {
 }
 
 async function run(ctx: BenchContext): Promise<BenchReport> {
-  const { analyzer, address } = await startAnalyzer();
+  const { analyzer, address } = await startLoopbackAnalyzer();
   const agent = new AgentProcess(address, ctx);
   try {
     const ready = await agent.next('ready');

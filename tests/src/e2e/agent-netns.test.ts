@@ -5,18 +5,9 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { uuidV5 } from '@topoflow/graph';
+import { until } from '../support/net.js';
 import { ServiceProcess } from '../support/processes.js';
 import { query } from '../support/ws.js';
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<{ value: T; ms: number }> {
-  const start = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return { value: v, ms: Date.now() - start };
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('agent probes end to end (netns, netlink)', function () {
   this.timeout(60_000);
@@ -53,7 +44,7 @@ describe('agent probes end to end (netns, netlink)', function () {
   it('shows a new namespace at the analyzer, owned by the host, then removes it', async () => {
     execFileSync('ip', ['netns', 'add', ns]);
     const seen = await until(async () => ((await netnsNodes()).length === 1 ? (await netnsNodes())[0] : undefined), 10_000, 'netns node at the analyzer');
-    const md = seen.value.Metadata;
+    const md = seen.Metadata;
     assert.equal(md.Type, 'netns');
     assert.equal(md.Path, `/var/run/netns/${ns}`);
     assert.equal(typeof md.Inode, 'number');
@@ -62,7 +53,7 @@ describe('agent probes end to end (netns, netlink)', function () {
       const n = (await netnsNodes())[0];
       return typeof n?.Metadata.TID === 'string' ? n.Metadata.TID : undefined;
     }, 5_000, 'netns TID');
-    assert.equal(tid.value, uuidV5(uuidV5(hostId) + `/var/run/netns/${ns}` + 'netns'), 'Skydive TID rule');
+    assert.equal(tid, uuidV5(uuidV5(hostId) + `/var/run/netns/${ns}` + 'netns'), 'Skydive TID rule');
     execFileSync('ip', ['netns', 'del', ns]);
     await until(async () => ((await netnsNodes()).length === 0 ? true : undefined), 10_000, 'netns node removed');
   });
@@ -78,7 +69,7 @@ describe('agent probes end to end (netns, netlink)', function () {
         const r = await query(analyzer.url, q);
         return (r.body as unknown[]).length === 1 ? (r.body as { Metadata: Record<string, unknown> }[])[0] : undefined;
       }, 10_000, 'veth pair linked at the analyzer');
-      assert.equal(found.value.Metadata.Type, 'veth');
+      assert.equal(found.Metadata.Type, 'veth');
       const owner = await query(analyzer.url, `G.V().Has('Name', '${outer}').InE('RelationType', 'ownership').InV().Values('Name')`);
       assert.deepEqual(owner.body, [hostId], 'the root-namespace end is owned by the host');
       const edge = await query(analyzer.url, `G.V().Has('Name', '${outer}').BothE('RelationType', 'layer2').Values('Type')`);
