@@ -9,6 +9,11 @@ export const GraphErrors = {
   ENDPOINT_NOT_FOUND: 'GRAPH_ENDPOINT_NOT_FOUND',
   DECODE_ERROR: 'GRAPH_DECODE_ERROR',
   INVALID_KEY: 'GRAPH_INVALID_KEY',
+  HISTORY_WINDOW_TOO_LARGE: 'GRAPH_HISTORY_WINDOW_TOO_LARGE',
+  HISTORY_WRITE_FAILED: 'GRAPH_HISTORY_WRITE_FAILED',
+  HISTORY_READ_FAILED: 'GRAPH_HISTORY_READ_FAILED',
+  HISTORY_CORRUPT: 'GRAPH_HISTORY_CORRUPT',
+  HISTORY_CLOSED: 'GRAPH_HISTORY_CLOSED',
 } as const;
 
 const STATUS: Record<string, number> = {
@@ -18,9 +23,14 @@ const STATUS: Record<string, number> = {
   GRAPH_ENDPOINT_NOT_FOUND: 400,
   GRAPH_DECODE_ERROR: 400,
   GRAPH_INVALID_KEY: 400,
+  GRAPH_HISTORY_WINDOW_TOO_LARGE: 413,
+  GRAPH_HISTORY_WRITE_FAILED: 503,
+  GRAPH_HISTORY_READ_FAILED: 503,
+  GRAPH_HISTORY_CORRUPT: 500,
+  GRAPH_HISTORY_CLOSED: 503,
 };
 
 /** Builds a graph error with the status code of its table entry. */
-export function graphError(code: (typeof GraphErrors)[keyof typeof GraphErrors], message: string, details?: Record<string, unknown>): AppError {
-  return new AppError(code, message, { statusCode: STATUS[code] ?? 500, ...(details ? { details } : {}) });
+export function graphError(code: (typeof GraphErrors)[keyof typeof GraphErrors], message: string, details?: Record<string, unknown>, cause?: unknown): AppError {
+  return new AppError(code, message, { statusCode: STATUS[code] ?? 500, ...(details ? { details } : {}), ...(cause === undefined ? {} : { cause }) });
 }

@@ -1,0 +1,5 @@
+// The history store: interface, row model, the SQL-independent store logic and the backends.
+export * from './store.js';
+export * from './row-store.js';
+export * from './snapshot-view.js';
+export { SqliteBackend, type SqliteBackendConfig } from './sqlite/sqlite-backend.js';

@@ -1,0 +1,30 @@
+// The SQLite schema of the history store and the columns every read selects.
+
+/** Schema version written in the meta table; a store with another version is refused. */
+export const SCHEMA_VERSION = 1;
+
+/** Statements creating the schema (idempotent). auto_vacuum must be set before the first table exists. */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+  sid INTEGER PRIMARY KEY, host TEXT NOT NULL, origin TEXT NOT NULL, UNIQUE (host, origin));
+CREATE TABLE IF NOT EXISTS elements (
+  eid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, id TEXT NOT NULL, first_at INTEGER NOT NULL, gone_at INTEGER,
+  UNIQUE (kind, id));
+CREATE TABLE IF NOT EXISTS revisions (
+  seq INTEGER PRIMARY KEY, eid INTEGER NOT NULL, sid INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, deleted_at INTEGER, revision INTEGER NOT NULL, parent TEXT, child TEXT,
+  base INTEGER, meta TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS revisions_element ON revisions (eid, updated_at);
+CREATE INDEX IF NOT EXISTS revisions_time ON revisions (updated_at);
+CREATE INDEX IF NOT EXISTS revisions_base ON revisions (base) WHERE base IS NOT NULL;
+`;
+
+/** Columns of a StoredRow, for `FROM revisions r JOIN elements e JOIN sources s LEFT JOIN revisions b`. */
+export const ROW_COLUMNS = `r.seq AS seq, e.kind AS kind, e.id AS id, s.host AS host, s.origin AS origin,
+  r.created_at AS createdAt, r.updated_at AS updatedAt, r.deleted_at AS deletedAt, r.revision AS revision,
+  r.parent AS parent, r.child AS child, r.meta AS meta, r.base AS base, b.meta AS baseMeta`;
+
+/** The joins ROW_COLUMNS needs, after `FROM revisions r`. */
+export const ROW_JOINS = `JOIN elements e ON e.eid = r.eid JOIN sources s ON s.sid = r.sid
+  LEFT JOIN revisions b ON b.seq = r.base`;
