@@ -10,6 +10,7 @@ import type { ApiServer } from './http/api-server.js';
 import type { Publishers } from './publisher/publishers.js';
 import type { Subscribers } from './subscriber/subscribers.js';
 import type { WsServer } from './ws/ws-server.js';
+import type { AnalyzerHistory } from './history/history.js';
 
 /** Lifecycle state of the analyzer. */
 export type AnalyzerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -20,6 +21,7 @@ export interface AnalyzerParts {
   graph: MemoryGraph;
   engine: QueryEngine;
   reporter: Reporter;
+  history: AnalyzerHistory;
   ws: WsServer;
   subscribers: Subscribers;
   publishers: Publishers;
@@ -53,6 +55,11 @@ export class Analyzer implements Component {
   /** The agent endpoint. */
   get agents(): Agents {
     return this.#parts.agents;
+  }
+
+  /** The graph history (store, recorder, time-travel views). */
+  get history(): AnalyzerHistory {
+    return this.#parts.history;
   }
 
   /** The query engine. */
@@ -91,6 +98,7 @@ export class Analyzer implements Component {
     this.#state = 'starting';
     const p = this.#parts;
     try {
+      await p.history.start();
       await p.ws.start();
       await p.subscribers.start();
       await p.publishers.start();
@@ -124,7 +132,8 @@ export class Analyzer implements Component {
   async #release(): Promise<void> {
     const p = this.#parts;
     await stopInOrder(
-      [() => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(), () => p.publishers.stop(), () => p.subscribers.stop()],
+      [() => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(), () => p.publishers.stop(), () => p.subscribers.stop(),
+        () => p.history.stop()],
       p.reporter.logger, 'analyzer part failed to stop',
     );
   }

@@ -8,6 +8,9 @@ import type { ApiServerConfig } from './http/api-server.js';
 import type { PublishersConfig } from './publisher/publishers.js';
 import type { SubscribersConfig } from './subscriber/subscribers.js';
 import type { WsServerConfig } from './ws/ws-server.js';
+import {
+  type AnalyzerHistoryConfig, type ResolvedHistoryConfig, defaultAnalyzerHistoryConfig, defaultDataDir, resolveHistoryConfig,
+} from './history/config.js';
 
 /** The live graph held by the analyzer. */
 export interface AnalyzerGraphConfig {
@@ -78,6 +81,9 @@ export interface AnalyzerConfig {
   subscriber: AnalyzerSubscriberConfig;
   publisher: AnalyzerPublisherConfig;
   agents: AnalyzerAgentsConfig;
+  /** Directory of the analyzer's files (history database); '' means /var/lib/topoflow for root, else ~/.local/share/topoflow. */
+  dataDir: string;
+  history: AnalyzerHistoryConfig;
   /** Longest time stop() waits for connections to close. */
   shutdownTimeout: string;
 }
@@ -97,6 +103,8 @@ export function defaultAnalyzerConfig(): AnalyzerConfig {
     subscriber: { debounce: '100ms' },
     publisher: { syncBatch: 2000 },
     agents: { syncBatch: 2000 },
+    dataDir: '',
+    history: defaultAnalyzerHistoryConfig(),
     shutdownTimeout: '10s',
   };
 }
@@ -122,6 +130,7 @@ export interface ResolvedAnalyzerConfig {
   publishers: PublishersConfig;
   agents: AgentsConfig;
   query: { timeoutMs: number; maxResultSize: number };
+  history: ResolvedHistoryConfig;
   shutdownTimeoutMs: number;
 }
 
@@ -138,10 +147,10 @@ export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig
     }
     return min;
   };
-  const size = (path: string, v: string): number => {
+  const size = (path: string, v: string, allowZero = false): number => {
     try {
       const n = parseSize(v);
-      if (n > 0) return n;
+      if (n > 0 || (allowZero && n === 0)) return n;
       problems.push(`analyzer.${path}: must be positive`);
     } catch {
       problems.push(`analyzer.${path}: invalid size "${v}"`);
@@ -170,6 +179,9 @@ export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig
     publishers: { syncBatch: count('publisher.syncBatch', c.publisher.syncBatch), maxPending, errorLogIntervalMs },
     agents: { syncBatch: count('agents.syncBatch', c.agents.syncBatch), maxPending, errorLogIntervalMs },
     query: { timeoutMs: duration('gremlin.timeout', c.gremlin.timeout, 1), maxResultSize: count('gremlin.maxResultSize', c.gremlin.maxResultSize) },
+    history: resolveHistoryConfig(c.history, c.dataDir !== '' ? c.dataDir : defaultDataDir(), {
+      duration, size, count, problem: (m) => problems.push(m),
+    }),
     shutdownTimeoutMs: duration('shutdownTimeout', c.shutdownTimeout, 1),
   };
   if (problems.length > 0) {

@@ -56,6 +56,7 @@ export function testAnalyzerConfig(tweak: (c: AnalyzerServiceConfig) => void = (
   c.analyzer.listen = '127.0.0.1:0';
   c.analyzer.subscriber.debounce = '20ms';
   c.analyzer.shutdownTimeout = '5s';
+  c.analyzer.history.backend = 'none';
   tweak(c);
   return c;
 }

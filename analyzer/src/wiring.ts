@@ -14,6 +14,7 @@ import { registerStatusRoutes } from './status/routes.js';
 import { Subscribers } from './subscriber/subscribers.js';
 import { registerTopologyRoutes } from './topology/routes.js';
 import { WsServer } from './ws/ws-server.js';
+import { AnalyzerHistory } from './history/history.js';
 
 /** What may be injected instead of being built from the configuration. */
 export interface AnalyzerDeps {
@@ -48,11 +49,14 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const edgesGauge = graphReporter.gauge('edges', 'Edges in the live graph');
   const droppedEvents = graphReporter.counter('events_dropped_total', 'Graph events dropped because the delivery queue was full');
   let droppedSeen = 0;
-  const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock });
+  const history = new AnalyzerHistory(c.history, { graph, clock, reporter: reporter.child('history') });
+  const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock, ...(history.enabled ? { history } : {}) });
   const queryOptions = { ...c.query };
 
   const ws = new WsServer(c.ws, { hostId, clock, reporter: reporter.child('ws') });
-  const subscribers = new Subscribers(c.subscribers, { graph, engine, queryOptions, ws, reporter: reporter.child('subscriber') });
+  const subscribers = new Subscribers(c.subscribers, {
+    graph, engine, queryOptions, ws, clock, ...(history.enabled ? { history } : {}), reporter: reporter.child('subscriber'),
+  });
   const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
   const agents = new Agents(c.agents, { graph, clock, ws, reporter: reporter.child('agents') });
   const http = reporter.child('http');
@@ -66,7 +70,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
     },
     routes: [
       (app) => registerTopologyRoutes(app, { graph, engine, queryOptions, reporter: reporter.child('topology') }),
-      (app) => registerElementRoutes(app, { graph, hostId, clock }),
+      (app) => registerElementRoutes(app, { graph, hostId, clock, durable: () => history.durable() }),
       (app) => registerStatusRoutes(app, {
         hostId, version: packageVersion(new URL('../package.json', import.meta.url)), reporter,
         isReady: () => analyzer.ready,
@@ -88,7 +92,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   });
   // The readiness probe above reads `analyzer` only when a request arrives, after this line ran.
   const analyzer: Analyzer = new Analyzer(config, {
-    hostId, graph, engine, reporter, ws, subscribers, publishers, agents, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, engine, reporter, history, ws, subscribers, publishers, agents, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return analyzer;
 }

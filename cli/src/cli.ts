@@ -20,6 +20,8 @@ const OPTIONS = {
   name: { type: 'string' },
   partial: { type: 'boolean' },
   count: { type: 'string' },
+  at: { type: 'string' },
+  window: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -30,7 +32,7 @@ const ALLOWED: Record<string, readonly (keyof Values)[]> = {
   analyzer: ['config', 'dump'],
   agent: ['config', 'dump'],
   allinone: ['config', 'dump'],
-  'client query': ['analyzer', 'format'],
+  'client query': ['analyzer', 'format', 'at', 'window'],
   'client shell': ['analyzer'],
   'client topology import': ['analyzer', 'name'],
   'client topology export': ['analyzer', 'format', 'gremlin'],
@@ -42,7 +44,7 @@ const ALLOWED: Record<string, readonly (keyof Values)[]> = {
 export async function runCli(argv: readonly string[], io: Omit<CommandContext, 'analyzer'>, version: string, signal?: AbortSignal): Promise<void> {
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as typeof parsed;
+    parsed = parseArgs({ args: joinTimeValues(argv), options: OPTIONS, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (err) {
     throw usageError((err as Error).message);
   }
@@ -71,7 +73,7 @@ export async function runCli(argv: readonly string[], io: Omit<CommandContext, '
       return shellCommand(ctx, { input: process.stdin, output: process.stdout, historyFile: defaultHistoryFile() }, signal);
     case 'client query':
       want(1, 'one Gremlin query, e.g. "G.V().Count()"');
-      return queryCommand(ctx, args[0] as string, values.format ?? 'json');
+      return queryCommand(ctx, args[0] as string, values.format ?? 'json', { at: values.at, window: values.window });
     case 'client topology import':
       want(1, 'one file');
       return importCommand(ctx, args[0] as string, values.name);
@@ -98,4 +100,15 @@ function commandName(positionals: readonly string[]): string {
     if (candidate in ALLOWED) return candidate;
   }
   return positionals.join(' ');
+}
+
+/** `--at -1m` as `--at=-1m`: relative times start with '-', which parseArgs would take for an option. */
+function joinTimeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if ((a === '--at' || a === '--window') && i + 1 < argv.length) out.push(`${a}=${argv[++i] as string}`);
+    else out.push(a);
+  }
+  return out;
 }

@@ -9,7 +9,10 @@ Services:
   allinone [--config FILE] [--dump]        analyzer and an agent forwarding to it, in one process
 
 Client (talks to a running analyzer; --analyzer HOST:PORT, default $TOPOFLOW_ANALYZER or 127.0.0.1:8082):
-  client query QUERY [--format json|dot]   run a Gremlin query, print the JSON result
+  client query QUERY [--format json|dot] [--at TIME [--window DURATION]]
+                                           run a Gremlin query, print the JSON result; --at runs it on the
+                                           graph as it was ('-1m', epoch seconds or ms, an RFC 1123 date),
+                                           --window on every revision during DURATION before TIME ('5m')
   client shell                             interactive Gremlin console (history, Tab completion)
   client topology import FILE [--name N]   load a Skydive topology dump ('-' = stdin) under origin import.N
   client topology export [--format json|dot] [--gremlin QUERY]

@@ -13,6 +13,8 @@ export interface ElementRoutesDeps {
   graph: MemoryGraph;
   hostId: string;
   clock: Clock;
+  /** Resolves once every change so far is durable in history; a write answers only then (503 on timeout). */
+  durable?: () => Promise<void>;
 }
 
 const ID_PARAMS = {
@@ -67,6 +69,7 @@ function register(app: FastifyInstance, deps: ElementRoutesDeps, kind: Kind): vo
   app.post(base, { schema: { body: kind.schema } }, async (request, reply) => {
     const d = { now: deps.clock.now(), host: deps.hostId, origin: `api.${deps.hostId}` };
     const created = kind.name === 'node' ? graph.addNode(nodeInput(request.body, d)) : graph.addEdge(edgeInput(request.body, d));
+    await deps.durable?.();
     return reply.code(201).send(created);
   });
 
@@ -75,6 +78,7 @@ function register(app: FastifyInstance, deps: ElementRoutesDeps, kind: Kind): vo
     const replace = patchedMetadata(request, kind, current, request.body as PatchOperation[]);
     const updated = kind.name === 'node' ? graph.updateNode(current.ID, { replace }) : graph.updateEdge(current.ID, { replace });
     if (updated === undefined) return reply.code(304).send();
+    await deps.durable?.();
     return reply.code(200).send(updated);
   });
 
@@ -82,6 +86,7 @@ function register(app: FastifyInstance, deps: ElementRoutesDeps, kind: Kind): vo
     const id = find(request.params.id).ID;
     if (kind.name === 'node') graph.deleteNode(id);
     else graph.deleteEdge(id);
+    await deps.durable?.();
     return reply.code(200).type('text/plain; charset=utf-8').send('');
   });
 }

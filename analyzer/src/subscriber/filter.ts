@@ -21,9 +21,9 @@ export interface FilterContext {
   queryOptions: QueryOptions;
 }
 
-/** Runs a filter on the live graph; throws ANALYZER_FILTER_NOT_GRAPH when the result is not a graph. */
-export async function runFilter(ctx: FilterContext, text: string, parsed: ParsedQuery): Promise<GraphView> {
-  const result = await ctx.engine.execute(parsed, ctx.graph, ctx.queryOptions);
+/** Runs a filter on the live graph (or `view`); throws ANALYZER_FILTER_NOT_GRAPH when the result is not a graph. */
+export async function runFilter(ctx: FilterContext, text: string, parsed: ParsedQuery, view: GraphView = ctx.graph): Promise<GraphView> {
+  const result = await ctx.engine.execute(parsed, view, ctx.queryOptions);
   if (result.kind !== 'graph' || result.graph === undefined) {
     throw analyzerError(AnalyzerErrors.FILTER_NOT_GRAPH, `the filter must yield a graph (end it with .SubGraph()), got ${result.kind}`, {
       filter: text, kind: result.kind,

@@ -1,7 +1,8 @@
 // One /ws/subscriber client: forwards graph events through its filter, answers SyncRequest with SyncReply
 // (changing the filter when asked), and re-runs filters without a per-element form after a debounce.
-import type { Edge, Node } from '@topoflow/graph';
-import type { ComponentReporter } from '@topoflow/common';
+import type { Edge, GraphView, Node } from '@topoflow/graph';
+import { type Clock, type ComponentReporter, parseInstant } from '@topoflow/common';
+import type { HistoryProvider } from '@topoflow/gremlin';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { type Validate, checkSchema } from '../elements/element-input.js';
 import type { WsConnection } from '../ws/connection.js';
@@ -20,6 +21,9 @@ export interface SessionDeps extends FilterContext {
   log: RateLimitedLog;
   filterRuns: Counter;
   filterErrors: Counter;
+  /** Graph history, for SyncRequest.Time; undefined when history is off. */
+  history?: HistoryProvider;
+  clock: Clock;
 }
 
 /** A subscriber session. */
@@ -34,6 +38,8 @@ export class SubscriberSession {
   #dirty = false;
   #generation = 0;
   #closed = false;
+  /** True after a SyncRequest with a Time: the client holds a past graph, so live events are not sent. */
+  #frozen = false;
   readonly #send = (text: string): void => {
     this.conn.send(text);
   };
@@ -51,7 +57,7 @@ export class SubscriberSession {
 
   /** Handles one graph event; runs inside the graph's event delivery, so it only reads the graph. */
   onEvent(m: EventMessages): void {
-    if (this.#closed || this.conn.closing) return;
+    if (this.#closed || this.conn.closing || this.#frozen) return;
     const f = this.#filter;
     const policy = this.conn.handshake.updatePolicy;
     if (f.mode === 'all') this.conn.send(m.forPolicy(policy));
@@ -73,6 +79,11 @@ export class SubscriberSession {
     }
     let prepared: PreparedFilter;
     try {
+      const past = await this.#pastSync(env.Obj);
+      if (past !== undefined) {
+        if (!this.#closed) this.conn.send(syncReplyMessage(past.nodes, past.edges, env.UUID));
+        return;
+      }
       prepared = await this.#prepareSync(env.Obj);
     } catch (err) {
       const { status, obj } = errorInfo(err);
@@ -80,6 +91,7 @@ export class SubscriberSession {
       return;
     }
     if (this.#closed) return;
+    this.#frozen = false;
     const snapshot = this.#install(prepared);
     this.conn.send(syncReplyMessage(snapshot.nodes, snapshot.edges, env.UUID));
   }
@@ -93,12 +105,28 @@ export class SubscriberSession {
     this.#pending.clear();
   }
 
-  async #prepareSync(obj: unknown): Promise<PreparedFilter> {
+  /**
+   * A SyncRequest with a Time answers the graph at that instant (through the request's filter, or the one in force)
+   * and freezes the session until a SyncRequest without Time; undefined for a live request.
+   */
+  async #pastSync(obj: unknown): Promise<{ nodes: Node[]; edges: Edge[] } | undefined> {
     checkSchema(this.#deps.validateSyncRequest, obj, 'SyncRequest');
     const req = (obj ?? {}) as { GremlinFilter?: string | null; Time?: number | string | null };
-    if (req.Time !== undefined && req.Time !== null) {
-      throw analyzerError(AnalyzerErrors.HISTORY_UNAVAILABLE, 'SyncRequest.Time needs graph history, which this analyzer does not keep yet; use a live view');
+    if (req.Time === undefined || req.Time === null) return undefined;
+    const history = this.#deps.history;
+    if (history === undefined) {
+      throw analyzerError(AnalyzerErrors.HISTORY_UNAVAILABLE, 'SyncRequest.Time needs graph history, which is turned off on this analyzer');
     }
+    const at = parseInstant(req.Time, this.#deps.clock.now());
+    let view: GraphView = await history.view({ start: at, end: at, point: true });
+    const text = (typeof req.GremlinFilter === 'string' ? req.GremlinFilter : this.filterText).trim();
+    if (text !== '') view = await runFilter(this.#deps, text, this.#deps.engine.parse(text), view);
+    this.#frozen = true;
+    return { nodes: [...view.nodes()], edges: [...view.edges()] };
+  }
+
+  async #prepareSync(obj: unknown): Promise<PreparedFilter> {
+    const req = (obj ?? {}) as { GremlinFilter?: string | null };
     if (typeof req.GremlinFilter === 'string') return prepareFilter(this.#deps, req.GremlinFilter);
     const f = this.#filter;
     return f.mode === 'rerun' ? prepareFilter(this.#deps, f.text) : f;

@@ -1,8 +1,8 @@
 // The /ws/subscriber endpoint: checks the handshake (and its filter) before the upgrade, then delivers every
 // graph event to each session; a session that throws is closed, the others go on.
-import type { ComponentReporter } from '@topoflow/common';
+import { type Clock, type ComponentReporter, systemClock } from '@topoflow/common';
 import type { MemoryGraph } from '@topoflow/graph';
-import type { QueryEngine, QueryOptions } from '@topoflow/gremlin';
+import type { HistoryProvider, QueryEngine, QueryOptions } from '@topoflow/gremlin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ENVELOPE_SCHEMA, SYNC_REQUEST_SCHEMA } from '../elements/schemas.js';
@@ -35,6 +35,9 @@ export interface SubscribersDeps {
   queryOptions: QueryOptions;
   ws: WsServer;
   reporter: ComponentReporter;
+  /** Graph history, for SyncRequest.Time. */
+  history?: HistoryProvider;
+  clock?: Clock;
 }
 
 /** Path of the subscriber endpoint. */
@@ -120,7 +123,7 @@ export class Subscribers {
       this.#sessions.delete(session);
     });
     const session = new SubscriberSession(conn, {
-      ...this.#deps, debounceMs: this.#config.debounceMs, log: this.#log,
+      ...this.#deps, clock: this.#deps.clock ?? systemClock, debounceMs: this.#config.debounceMs, log: this.#log,
       validateSyncRequest: request.compileValidationSchema(SYNC_REQUEST_SCHEMA),
       filterRuns: this.#metrics.filterRuns, filterErrors: this.#metrics.filterErrors,
     }, accepted.filter);

@@ -1,6 +1,9 @@
 // Runs topoflow commands as real child processes, and stops only the processes it started, by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI_MAIN } from './paths.js';
 
 /** The outcome of a finished command. */
@@ -46,9 +49,12 @@ export class ServiceProcess {
   readonly address: string;
   output = '';
 
-  private constructor(child: ChildProcess, address: string) {
+  private constructor(child: ChildProcess, address: string, ownDataDir: string | undefined) {
     this.child = child;
     this.address = address;
+    child.once('exit', () => {
+      if (ownDataDir !== undefined) rmSync(ownDataDir, { recursive: true, force: true });
+    });
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
@@ -63,11 +69,14 @@ export class ServiceProcess {
     const listen: Record<string, string> = command === 'agent'
       ? { TOPOFLOW_AGENT_LISTEN: address }
       : { TOPOFLOW_ANALYZER_LISTEN: address, ...(command === 'allinone' ? { TOPOFLOW_AGENT_LISTEN: `127.0.0.1:${await freePort()}` } : {}) };
+    // Each analyzer gets its own history file unless the test shares one on purpose (restart tests).
+    const ownDataDir = command !== 'agent' && env.TOPOFLOW_ANALYZER_DATA_DIR === undefined
+      ? mkdtempSync(join(tmpdir(), 'topoflow-data-')) : undefined;
     const child = spawn(process.execPath, [CLI_MAIN, command, ...args], {
-      env: { ...process.env, ...listen, TOPOFLOW_LOGGING_FORMAT: 'json', ...env },
+      env: { ...process.env, ...listen, TOPOFLOW_LOGGING_FORMAT: 'json', ...(ownDataDir ? { TOPOFLOW_ANALYZER_DATA_DIR: ownDataDir } : {}), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const svc = new ServiceProcess(child, address);
+    const svc = new ServiceProcess(child, address, ownDataDir);
     try {
       await svc.waitReady(15_000);
     } catch (err) {
