@@ -21,3 +21,7 @@ export const shortestPath = (from: string, to: string): string =>
 
 /** The subscriber filter of (e). */
 export const VETH_FILTER = "G.V().Has('Type', 'veth').SubGraph()";
+
+/** The node count of the history benchmark: at instant `t` (epoch ms), or during the `windowSec` seconds before it. */
+export const atCount = (t: number, windowSec?: number): string =>
+  `G.At(${t}${windowSec === undefined ? '' : `, ${windowSec}`}).V().Count()`;

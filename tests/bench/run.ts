@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.js';
 import { eventsBenchmark } from './events.js';
+import { historyBenchmarks } from './history.js';
 import { machineInfo } from './machine.js';
 import { memoryBenchmark } from './memory.js';
 import { namespacesBenchmark } from './namespaces.js';
@@ -18,7 +19,10 @@ import { renderResults } from './results-md.js';
 import { syntheticBenchmark } from './synthetic-bench.js';
 import type { SyntheticSize } from './synthetic.js';
 
-const BENCHMARKS: readonly Benchmark[] = [syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, namespacesBenchmark, memoryBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, namespacesBenchmark, memoryBenchmark,
+  ...historyBenchmarks,
+];
 const SELF = fileURLToPath(import.meta.url);
 /** tests/bench in the sources (this file runs from tests/dist/bench). */
 const BENCH_SRC = join(dirname(SELF), '../../bench');
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   const args = parse();
   if (args.child !== undefined) return runChild(args.child, args.size);
   if (args.list) {
-    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(10)} ${b.title}`);
+    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(15)} ${b.title}`);
     return;
   }
   const selected = args.names.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => args.names.includes(b.name));

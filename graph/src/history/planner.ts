@@ -38,7 +38,8 @@ const sourceKey = (host: string, origin: string) => `${host}\u0000${origin}`;
 /** Plans appends; its cache must be dropped (reset) when a planned append fails to commit. */
 export class RevisionPlanner {
   readonly #states: [Map<string, ElementState>, Map<string, ElementState>] = [new Map(), new Map()];
-  readonly #sources = new Map<string, number>();
+  /** sid by host, then origin: two lookups cost less than building a joined key for every event. */
+  readonly #sources = new Map<string, Map<string, number>>();
   #evict: Array<[Kind, string]> = [];
 
   /** Elements and sources of `events` that must be resolved before planning. */
@@ -54,8 +55,9 @@ export class RevisionPlanner {
         seen[kind].add(el.ID);
         elements.push({ kind, id: el.ID, createdAt: el.CreatedAt });
       }
+      if (this.#sid(el.Host, el.Origin) !== undefined) continue;
       const sk = sourceKey(el.Host, el.Origin);
-      if (!this.#sources.has(sk) && !seenSources.has(sk)) {
+      if (!seenSources.has(sk)) {
         seenSources.add(sk);
         sources.push({ host: el.Host, origin: el.Origin });
       }
@@ -69,7 +71,11 @@ export class RevisionPlanner {
       const r = elements[i] as ResolvedElement;
       this.#states[k.kind].set(k.id, { eid: r.eid, last: r.last, lastMetadata: undefined, gone: r.gone, keyframe: undefined });
     });
-    unknowns.sources.forEach((s, i) => this.#sources.set(sourceKey(s.host, s.origin), sids[i] as number));
+    unknowns.sources.forEach((s, i) => {
+      let origins = this.#sources.get(s.host);
+      if (origins === undefined) this.#sources.set(s.host, (origins = new Map()));
+      origins.set(s.origin, sids[i] as number);
+    });
   }
 
   /** The writes for `events`, using `seqs` (one per event at most) for new rows. */
@@ -128,6 +134,10 @@ export class RevisionPlanner {
     return this.#states[NODE].size + this.#states[EDGE].size;
   }
 
+  #sid(host: string, origin: string): number | undefined {
+    return this.#sources.get(host)?.get(origin);
+  }
+
   #insert(plan: WritePlan, pending: Map<number, RevisionRow>, st: ElementState, el: Node | Edge, kind: Kind, seq: number, deletedAt: number | null): void {
     let meta: string | undefined;
     let base: number | null = null;
@@ -145,7 +155,7 @@ export class RevisionPlanner {
       st.keyframe = { seq, metadata: el.Metadata, size: meta.length, deltas: 0 };
     }
     const row: RevisionRow = {
-      seq, kind, eid: st.eid, sid: this.#sources.get(sourceKey(el.Host, el.Origin)) as number,
+      seq, kind, eid: st.eid, sid: this.#sid(el.Host, el.Origin) as number,
       createdAt: el.CreatedAt, updatedAt: el.UpdatedAt, deletedAt, revision: el.Revision,
       parent: kind === EDGE ? (el as Edge).Parent : null, child: kind === EDGE ? (el as Edge).Child : null, meta, base,
     };

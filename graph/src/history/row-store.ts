@@ -157,7 +157,8 @@ export class RowHistoryStore implements HistoryStore {
     for (const r of rows) {
       let Metadata: Metadata;
       try {
-        Metadata = r.base === null ? parseMetadata(r.meta) : applyDelta(this.#keyframe(r.base, r.baseMeta), parseDelta(r.meta));
+        // A keyframe row is cached as the keyframe it is for later deltas; the copy keeps the cached object private.
+        Metadata = r.base === null ? { ...this.#keyframe(r.seq, r.meta) } : applyDelta(this.#keyframe(r.base, r.baseMeta), parseDelta(r.meta));
       } catch (err) {
         throw graphError(GraphErrors.HISTORY_CORRUPT, `stored revision ${r.revision} of ${r.id} cannot be read`,
           { id: r.id, seq: r.seq, reason: (err as Error).message });

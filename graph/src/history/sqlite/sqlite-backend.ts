@@ -89,8 +89,9 @@ export class SqliteBackend implements RowBackend {
       insertElement: db.prepare('INSERT INTO elements (kind, id, first_at) VALUES (?, ?, ?)'),
       findSource: db.prepare('SELECT sid FROM sources WHERE host = ? AND origin = ?').pluck(),
       insertSource: db.prepare('INSERT INTO sources (host, origin) VALUES (?, ?)'),
+      // Positional parameters: binding by name looks each one up on the row object (about 1 µs more per row).
       insertRow: db.prepare(`INSERT INTO revisions (seq, eid, sid, created_at, updated_at, deleted_at, revision, parent, child, base, meta)
-        VALUES (@seq, @eid, @sid, @createdAt, @updatedAt, @deletedAt, @revision, @parent, @child, @base, @meta)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setRowDeleted: db.prepare('UPDATE revisions SET deleted_at = ? WHERE seq = ?'),
       setGone: db.prepare('UPDATE elements SET gone_at = ? WHERE eid = ?'),
       latestIncl: reader.prepare(LATEST('<=', false)),
@@ -128,9 +129,10 @@ export class SqliteBackend implements RowBackend {
         return out;
       },
       write: async (plan: WritePlan) => {
-        for (const row of plan.inserts) {
-          s.insertRow!.run(row);
-          if (row.kind === EDGE) counts.edge++;
+        const insertRow = s.insertRow!;
+        for (const r of plan.inserts) {
+          insertRow.run(r.seq, r.eid, r.sid, r.createdAt, r.updatedAt, r.deletedAt, r.revision, r.parent, r.child, r.base, r.meta);
+          if (r.kind === EDGE) counts.edge++;
           else counts.node++;
         }
         for (const [seq, at] of plan.rowDeletions) s.setRowDeleted!.run(at, seq);

@@ -1,0 +1,74 @@
+// The history backends the history benchmark measures: each entry makes an empty, opened store in a place of its
+// own and removes it afterwards, with the analyzer's default settings.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultAnalyzerConfig } from '@topoflow/analyzer';
+import { parseSize } from '@topoflow/common';
+import { RowHistoryStore, SqliteBackend, type HistoryStore } from '@topoflow/graph/history';
+
+/** A store made for one measurement. */
+export interface StoreUnderTest {
+  /** Opened, empty. */
+  readonly store: HistoryStore;
+  /** Bytes of the backend's files once the store is closed (file backends only), to check `stats().bytes`. */
+  readonly filesBytes?: () => number;
+  /** Closes the store if still open and removes everything the factory made; idempotent. */
+  cleanup(): Promise<void>;
+}
+
+/** A backend of the table: its name and a factory of fresh stores. */
+export interface HistoryBackendEntry {
+  readonly name: string;
+  create(): Promise<StoreUnderTest>;
+}
+
+/** The analyzer's history settings (analyzer.history defaults) that a store's speed depends on. */
+export function analyzerHistoryDefaults(): { cacheKiB: number; maxRevisions: number; batchSize: number } {
+  const h = defaultAnalyzerConfig().history;
+  return { cacheKiB: Math.ceil(parseSize(h.sqlite.cacheSize) / 1024), maxRevisions: h.maxRevisions, batchSize: h.batchSize };
+}
+
+/** Rows a retention step deletes per transaction in the analyzer (store-factory.ts); pruning is not measured. */
+const PRUNE_CHUNK = 5000;
+
+/** SQLite: one file in a new temp dir, removed by cleanup or, after a crash or a signal, when the process exits. */
+async function createSqlite(): Promise<StoreUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'topoflow-bench-history-'));
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
+  const store = new RowHistoryStore(
+    new SqliteBackend({ path: join(dir, 'history.db'), cacheKiB: analyzerHistoryDefaults().cacheKiB, pruneChunk: PRUNE_CHUNK }),
+    { maxRevisions: analyzerHistoryDefaults().maxRevisions });
+  try {
+    await store.open();
+  } catch (err) {
+    removeDir();
+    process.off('exit', removeDir);
+    throw err;
+  }
+  return {
+    store,
+    filesBytes: () => readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0),
+    cleanup: async () => {
+      try {
+        await store.close();
+      } finally {
+        removeDir();
+        process.off('exit', removeDir);
+      }
+    },
+  };
+}
+
+/**
+ * Every backend measured, each as its own benchmark (`history-<name>`).
+ *
+ * PostgreSQL goes here once `PostgresBackend` is exported by `@topoflow/graph/history`: an entry `postgres` whose
+ * factory starts a private server with `startTestPostgres()` from `@topoflow/graph/testing`, opens a
+ * `RowHistoryStore` over `new PostgresBackend({ ...defaultPostgresBackendConfig(), url: server.url })`, and whose
+ * cleanup closes the store and stops the server (it has no `filesBytes`; `stats().bytes` is what is judged).
+ */
+export const HISTORY_BACKENDS: readonly HistoryBackendEntry[] = [
+  { name: 'sqlite', create: createSqlite },
+];
