@@ -62,6 +62,23 @@ describe('analyzer history (SQLite)', function () {
     assert.deepEqual(window.body, [1500, 9000, 1400]);
   });
 
+  it('gives the metric series of an interface over a window', async () => {
+    const { analyzer } = await start();
+    const base = Date.now() - 10_000;
+    await api(analyzer, 'POST', '/api/node', { ID: 'm', Metadata: { Name: 'm', Type: 'device' } });
+    for (let i = 1; i <= 3; i++) {
+      const metric = { RxBytes: 100 * i, TxBytes: 10, Start: base + i * 1000, Last: base + (i + 1) * 1000 };
+      await api(analyzer, 'PATCH', '/api/node/m', [{ op: 'add', path: '/Metadata/LastUpdateMetric', value: metric }]);
+    }
+    const series = await query(analyzer, "G.At('-0s', 60).V().Has('Name','m').Metrics()");
+    assert.deepEqual((series.body as Array<Record<string, Array<{ RxBytes: number }>>>)[0]?.m?.map((x) => x.RxBytes), [100, 200, 300]);
+    assert.equal((await query(analyzer, "G.At('-0s', 60).V().Has('Name','m').Metrics().Sum('RxBytes')")).body, 600);
+    const agg = await query(analyzer, "G.At('-0s', 60).V().Has('Name','m').Metrics().Aggregates(3600)");
+    const buckets = (agg.body as Array<{ Aggregated: Array<{ RxBytes: number; TxBytes: number }> }>)[0]?.Aggregated;
+    assert.equal(buckets?.reduce((a, b) => a + b.RxBytes, 0), 600);
+    assert.equal(buckets?.reduce((a, b) => a + b.TxBytes, 0), 30);
+  });
+
   it('refuses a window over more revisions than allowed with 413, and bad times with 400', async () => {
     const { analyzer } = await start((c) => {
       c.analyzer.history.maxRevisions = 5;
