@@ -25,7 +25,7 @@ type Stmt = Database.Statement;
 const LATEST = (op: '<=' | '<', liveOnly: boolean) => `SELECT ${ROW_COLUMNS} FROM elements e
   JOIN revisions r ON r.seq = (SELECT x.seq FROM revisions x WHERE x.eid = e.eid AND x.updated_at ${op} @t
     ORDER BY x.updated_at DESC, x.seq DESC LIMIT 1)
-  JOIN sources s ON s.sid = r.sid LEFT JOIN revisions b ON b.seq = r.base
+  JOIN sources s ON s.sid = r.sid
   WHERE ${liveOnly ? 'e.gone_at IS NULL AND r.deleted_at IS NULL' : `e.first_at <= @t AND (e.gone_at IS NULL OR e.gone_at >= @t)
     AND (r.deleted_at IS NULL OR r.deleted_at >= @t)`}
   LIMIT @limit`;
@@ -90,7 +90,7 @@ export class SqliteBackend implements RowBackend {
       findSource: db.prepare('SELECT sid FROM sources WHERE host = ? AND origin = ?').pluck(),
       insertSource: db.prepare('INSERT INTO sources (host, origin) VALUES (?, ?)'),
       insertRow: db.prepare(`INSERT INTO revisions (seq, eid, sid, created_at, updated_at, deleted_at, revision, parent, child, base, meta)
-        VALUES (@seq, @eid, @sid, @createdAt, @updatedAt, @deletedAt, @revision, @parent, @child, @base, @meta)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setRowDeleted: db.prepare('UPDATE revisions SET deleted_at = ? WHERE seq = ?'),
       setGone: db.prepare('UPDATE elements SET gone_at = ? WHERE eid = ?'),
       latestIncl: reader.prepare(LATEST('<=', false)),
@@ -98,6 +98,7 @@ export class SqliteBackend implements RowBackend {
       latestLive: reader.prepare(LATEST('<=', true)),
       between: reader.prepare(`SELECT ${ROW_COLUMNS} FROM revisions r ${ROW_JOINS}
         WHERE r.updated_at BETWEEN ? AND ? ORDER BY r.updated_at, r.seq LIMIT ?`),
+      keyframes: reader.prepare('SELECT seq, meta FROM revisions WHERE seq IN (SELECT value FROM json_each(?))').raw(),
       offset: reader.prepare('SELECT updated_at FROM revisions ORDER BY updated_at LIMIT 1 OFFSET ?').pluck(),
     };
   }
@@ -128,8 +129,9 @@ export class SqliteBackend implements RowBackend {
         return out;
       },
       write: async (plan: WritePlan) => {
+        const insert = s.insertRow!;
         for (const row of plan.inserts) {
-          s.insertRow!.run(row);
+          insert.run(row.seq, row.eid, row.sid, row.createdAt, row.updatedAt, row.deletedAt, row.revision, row.parent, row.child, row.base, row.meta);
           if (row.kind === EDGE) counts.edge++;
           else counts.node++;
         }
@@ -156,6 +158,12 @@ export class SqliteBackend implements RowBackend {
     return stmt!.all({ t, limit: Math.min(limit, Number.MAX_SAFE_INTEGER) }) as StoredRow[];
   }
 
+  async keyframes(seqs: readonly number[]): Promise<Map<number, string>> {
+    this.#use();
+    const rows = this.#stmts.keyframes!.all(JSON.stringify(seqs)) as Array<[number, string]>;
+    return new Map(rows);
+  }
+
   async rowsBetween(start: number, end: number, limit: number): Promise<StoredRow[]> {
     this.#use();
     return this.#stmts.between!.all(start, end, limit) as StoredRow[];
@@ -169,7 +177,8 @@ export class SqliteBackend implements RowBackend {
         OR r.seq <> (SELECT x.seq FROM revisions x WHERE x.eid = r.eid AND x.updated_at < @b
                      ORDER BY x.updated_at DESC, x.seq DESC LIMIT 1))
       ORDER BY r.seq LIMIT @chunk`).pluck();
-    const neededBase = db.prepare('SELECT 1 FROM revisions d WHERE d.base = ? LIMIT 1').pluck();
+    // A keyframe's deltas belong to its element, so the element index finds them without an index on base.
+    const neededBase = db.prepare('SELECT 1 FROM revisions d WHERE d.eid = (SELECT eid FROM revisions WHERE seq = @seq) AND d.base = @seq LIMIT 1').pluck();
     const del = db.prepare('DELETE FROM revisions WHERE seq = ?');
     const kindOf = db.prepare('SELECT e.kind FROM revisions r JOIN elements e ON e.eid = r.eid WHERE r.seq = ?').pluck();
     let after = 0;
@@ -182,7 +191,7 @@ export class SqliteBackend implements RowBackend {
         // Deltas first, so a keyframe whose deltas all go is no longer needed when its turn comes.
         for (const seq of [...seqs].reverse()) {
           if (!gone.has(seq)) continue;
-          if (neededBase.get(seq) !== undefined) continue;
+          if (neededBase.get({ seq }) !== undefined) continue;
           const kind = kindOf.get(seq) as number;
           del.run(seq);
           this.#counts[kind === EDGE ? 'edge' : 'node']--;
