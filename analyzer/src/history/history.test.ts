@@ -5,19 +5,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analyzer } from '../analyzer.js';
+import { type TestPostgres, startTestPostgres } from '@topoflow/graph/testing';
 import { startTestAnalyzer } from '../testing.js';
 import { TestWsClient } from '../ws/test-client.js';
 
 type Started = Awaited<ReturnType<typeof startTestAnalyzer>>;
 
-describe('analyzer history (SQLite)', function () {
-  this.timeout(20_000);
+for (const backend of ['sqlite', 'postgres'] as const) describe(`analyzer history (${backend})`, function () {
+  this.timeout(30_000);
   let dir: string;
+  let schema: string;
+  let pg: TestPostgres | undefined;
   let running: Analyzer[] = [];
+  before(async () => {
+    if (backend === 'postgres') pg = await startTestPostgres({ fast: true });
+  });
+  after(async () => pg?.stop());
   const start = async (tweak: (c: Parameters<Parameters<typeof startTestAnalyzer>[0] & object>[0]) => void = () => undefined): Promise<Started> => {
     const s = await startTestAnalyzer((c) => {
       c.analyzer.dataDir = dir;
-      c.analyzer.history.backend = 'sqlite';
+      c.analyzer.history.backend = backend;
+      c.analyzer.history.postgres.url = pg?.url ?? '';
+      c.analyzer.history.postgres.schema = schema;
       c.analyzer.history.retryInterval = '50ms';
       tweak(c);
     });
@@ -33,10 +42,15 @@ describe('analyzer history (SQLite)', function () {
     assert.ok(r.statusCode < 300, `${method} ${url}: ${r.statusCode} ${r.body}`);
     return r.body === '' ? undefined : (r.json() as { UpdatedAt: number; Revision: number });
   };
+  /** A test about the SQLite file itself, registered for that backend only. */
+  const sqliteOnly = (title: string, fn: Mocha.AsyncFunc) => {
+    if (backend === 'sqlite') it(title, fn);
+  };
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'topoflow-analyzer-history-'));
+    schema = `t_${Math.random().toString(36).slice(2, 10)}`;
   });
   afterEach(async () => {
     await Promise.all(running.map((a) => a.stop()));
@@ -168,7 +182,7 @@ describe('analyzer history (SQLite)', function () {
     }
   });
 
-  it('keeps running without history when the store cannot be opened, and says why', async () => {
+  sqliteOnly('keeps running without history when the store cannot be opened, and says why', async () => {
     writeFileSync(join(dir, 'history.db'), 'not a database '.repeat(100));
     const { analyzer } = await start();
     const r = await query(analyzer, "G.At('-1m').V()");

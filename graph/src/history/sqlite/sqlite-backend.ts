@@ -7,6 +7,7 @@ import type {
   BackendStats, ElementKey, ResolvedElement, RowBackend, SourceKey, StoredRow, WritePlan, WriteTransaction,
 } from '../rows.js';
 import { EDGE } from '../rows.js';
+import { type PruneRow, byElement, prunable } from '../prune.js';
 import { ROW_COLUMNS, ROW_JOINS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 /** Settings of the SQLite backend. */
@@ -172,30 +173,28 @@ export class SqliteBackend implements RowBackend {
   async pruneBefore(before: number): Promise<number> {
     const db = this.#use();
     let removed = 0;
-    const candidates = db.prepare(`SELECT r.seq FROM revisions r WHERE r.updated_at < @b AND r.seq > @after AND (
-        (r.deleted_at IS NOT NULL AND r.deleted_at < @b)
-        OR r.seq <> (SELECT x.seq FROM revisions x WHERE x.eid = r.eid AND x.updated_at < @b
-                     ORDER BY x.updated_at DESC, x.seq DESC LIMIT 1))
-      ORDER BY r.seq LIMIT @chunk`).pluck();
-    // A keyframe's deltas belong to its element, so the element index finds them without an index on base.
-    const neededBase = db.prepare('SELECT 1 FROM revisions d WHERE d.eid = (SELECT eid FROM revisions WHERE seq = @seq) AND d.base = @seq LIMIT 1').pluck();
+    const nextEids = db.prepare('SELECT eid FROM elements WHERE eid > ? ORDER BY eid LIMIT ?').pluck();
+    const rowsOf = db.prepare(`SELECT r.seq, r.eid, r.updated_at AS updatedAt, r.deleted_at AS deletedAt, r.base, e.kind
+      FROM revisions r JOIN elements e ON e.eid = r.eid
+      WHERE r.eid IN (SELECT value FROM json_each(?)) ORDER BY r.eid, r.updated_at, r.seq`);
     const del = db.prepare('DELETE FROM revisions WHERE seq = ?');
-    const kindOf = db.prepare('SELECT e.kind FROM revisions r JOIN elements e ON e.eid = r.eid WHERE r.seq = ?').pluck();
+    const close = db.prepare('UPDATE revisions SET deleted_at = ? WHERE seq = ?');
     let after = 0;
     for (;;) {
-      const seqs = candidates.all({ b: before, after, chunk: this.#config.pruneChunk }) as number[];
-      if (seqs.length === 0) break;
-      after = seqs[seqs.length - 1] as number;
-      const gone = new Set(seqs);
+      const eids = nextEids.all(after, this.#config.pruneChunk) as number[];
+      if (eids.length === 0) break;
+      after = eids[eids.length - 1] as number;
       db.transaction(() => {
-        // Deltas first, so a keyframe whose deltas all go is no longer needed when its turn comes.
-        for (const seq of [...seqs].reverse()) {
-          if (!gone.has(seq)) continue;
-          if (neededBase.get({ seq }) !== undefined) continue;
-          const kind = kindOf.get(seq) as number;
-          del.run(seq);
-          this.#counts[kind === EDGE ? 'edge' : 'node']--;
-          removed++;
+        const rows = rowsOf.all(JSON.stringify(eids)) as PruneRow[];
+        for (const group of byElement(rows)) {
+          for (const d of prunable(group, before)) {
+            if (d.close !== undefined) close.run(d.close, d.row.seq);
+            else {
+              del.run(d.row.seq);
+              this.#counts[d.row.kind === EDGE ? 'edge' : 'node']--;
+              removed++;
+            }
+          }
         }
       })();
       await new Promise((resolve) => setImmediate(resolve));
