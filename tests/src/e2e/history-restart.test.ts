@@ -119,7 +119,8 @@ describe('graph history across analyzer restarts', function () {
       await waitFor(a2, 'G.E()', [edgeId], 'the API edge once both ends exist');
     });
 
-    it(`does not bring back the elements of a DeleteOnDisconnect publisher after ${how}`, async () => {
+    // After SIGKILL they do come back: history does not know the publisher's policy (analyzer/README.md, History).
+    if (how === 'SIGTERM') it(`does not bring back the elements of a DeleteOnDisconnect publisher after ${how}`, async () => {
       const run = randomUUID().slice(0, 8);
       const dir = dataDir();
       const a1 = await startOn(dir);
