@@ -27,19 +27,21 @@ const STEPS: readonly (readonly [string, string, string, readonly string[]])[] =
   ['InV', 'edges', 'nodes', ['', "'Type', 'bridge'"]],
   ['BothV', 'edges', 'nodes', ['']],
   ['Dedup', 'nodes edges paths value', '=', ['', "'Type'", "'Name', 'MTU'"]],
-  ['Count', 'nodes edges', 'value', ['']],
+  ['Count', 'nodes edges metrics', 'value', ['']],
   ['Range', 'nodes edges', '=', ['1, 3', '0, 0', '2, 100']],
   ['Limit', 'nodes edges', '=', ['1', '3', '0']],
   ['Sort', 'nodes edges', '=', ['', "DESC, 'MTU'", "'Name'", 'ASC']],
   ['Values', 'nodes edges', 'value', ["'Name'", "'IPV4'", "'Ovs.Metric'"]],
   ['ValueMap', 'nodes edges', 'value', ["'Name', 'MTU'"]],
   ['Keys', 'nodes edges', 'value', ['']],
-  ['Sum', 'nodes edges', 'value', ["'MTU'", "'Cost'"]],
+  ['Sum', 'nodes edges metrics', 'value', ["'MTU'", "'Cost'", "'RxBytes'", '']],
   ['ShortestPathTo', 'nodes', 'paths', ["Metadata('Type', 'host')", "Metadata('Name', 'br0'), Metadata('RelationType', 'layer2')"]],
   ['SubGraph', 'nodes edges paths', 'graph', ['', "'RelationType', 'ownership'"]],
   ['Descendants', 'nodes', 'nodes', ['', '0', "'RelationType', 'layer2', 2"]],
   ['Ascendants', 'nodes', 'nodes', ['', '0']],
   ['Neighbors', 'nodes', 'nodes', ['', '2', "'RelationType', 'layer2', 0"]],
+  ['Metrics', 'nodes', 'metrics', ['', "'Ovs'", "'SFlow.LastUpdateMetric'"]],
+  ['Aggregates', 'metrics', 'metrics', ['', '10', '1']],
   ['As', 'nodes', 'nodes', ["'a'"]],
   ['Select', 'nodes edges graph', 'nodes', ["'a'"]],
   ['At', 'graph', 'graph', ['NOW', "'-5m', 300", '1717000000']],
@@ -175,7 +177,7 @@ describe('fuzz', function () {
     }
     assert.ok(parsed > ITERATIONS / 20, `parsed ${parsed}`);
     assert.ok(succeeded > ITERATIONS / 10, `succeeded ${succeeded}`);
-    assert.deepEqual([...kinds].sort(), ['edges', 'graph', 'nodes', 'paths', 'value']);
+    assert.deepEqual([...kinds].sort(), ['edges', 'graph', 'metrics', 'nodes', 'paths', 'value']);
     for (const code of ['GREMLIN_PARSE_ERROR', 'GREMLIN_INVALID_PARAMS', 'GREMLIN_INVALID_STEP', 'GREMLIN_NOT_FOUND']) {
       assert.ok((codes.get(code) ?? 0) > 0, `no ${code}: ${JSON.stringify([...codes])}`);
     }

@@ -6,6 +6,7 @@ export * from './extension.js';
 export * from './history.js';
 export type { CallParam, Param, QueryAst, StepNode } from './parser/ast.js';
 export { ResultKinds, GraphResult, NodesResult, EdgesResult, PathsResult, ValueResult, CustomResult } from './results/results.js';
+export { MetricsResult, type Metric, type MetricSeries, metricToJSON } from './results/metrics.js';
 export { graphToJSON } from './results/serialize.js';
 export { Filter, type FilterTerm, type Getter, compileFilter, compileMetadata, keyTerm, existsTerm, absentTerm, elementGetter, objectGetter } from './predicates/filter.js';
 export { compileValue, plainValue, type CompiledValue } from './predicates/compile.js';

@@ -1,4 +1,5 @@
-// Test helpers: the hand-made fixture topology, a big generated graph, a view wrapper counting accesses, query tables.
+// Test helpers: the hand-made fixture topology, a big generated graph, a view wrapper counting accesses, a view of
+// node revisions as a history store returns them, query tables.
 import { strict as assert } from 'node:assert';
 import { type Edge, type GraphView, MemoryGraph, type Metadata, type Node } from '@topoflow/graph';
 import type { QueryEngine } from './contract.js';
@@ -111,6 +112,36 @@ export class CountingView implements GraphView {
     this.counts.edgeLookups++;
     return this.#inner.lookupEdges(field, value);
   }
+}
+
+/** A node revision for RevisionsView: `revision` also sets UpdatedAt (CreatedAt is 1). */
+export function nodeRevision(id: string, revision: number, metadata: Metadata): Node {
+  return { ID: id, Metadata: metadata, Host: 'h', Origin: 'test', CreatedAt: 1, UpdatedAt: revision, DeletedAt: null, Revision: revision };
+}
+
+/**
+ * A view over arrays, shaped like a history store's range view: nodes() yields every revision given (an ID may
+ * repeat), getNode the last revision of an ID; no index.
+ */
+export class RevisionsView implements GraphView {
+  readonly #nodes: readonly Node[];
+  readonly #edges: readonly Edge[];
+
+  constructor(nodes: readonly Node[], edges: readonly Edge[] = []) {
+    this.#nodes = nodes;
+    this.#edges = edges;
+  }
+
+  get nodeCount(): number { return this.#nodes.length; }
+  get edgeCount(): number { return this.#edges.length; }
+  getNode(id: string): Node | undefined { return this.#nodes.findLast((n) => n.ID === id); }
+  getEdge(id: string): Edge | undefined { return this.#edges.findLast((e) => e.ID === id); }
+  nodes(): Iterable<Node> { return this.#nodes; }
+  edges(): Iterable<Edge> { return this.#edges; }
+  outEdges(id: string): Iterable<Edge> { return this.#edges.filter((e) => e.Parent === id); }
+  inEdges(id: string): Iterable<Edge> { return this.#edges.filter((e) => e.Child === id); }
+  lookupNodes(): Node[] | undefined { return undefined; }
+  lookupEdges(): Edge[] | undefined { return undefined; }
 }
 
 /** Replaces nodes and edges, at any depth of a result's JSON, by their IDs, so tests compare results briefly. */

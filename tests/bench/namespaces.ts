@@ -1,6 +1,7 @@
 // Benchmark (h): an agent process (probes netlink + netns) watching 200 test namespaces, each with a veth pair to
 // the root namespace: its RSS and idle CPU, and how fast a new namespace and an interface change reach the
 // analyzer (in this process, polled over REST). Sends no traffic; removes everything it made, also on SIGINT.
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Analyzer } from '@topoflow/analyzer';
 import { startLoopbackAnalyzer } from './analyzer-harness.js';
@@ -229,7 +230,7 @@ function report(m: Measured, left: { namespaces: string[]; links: string[] }, ru
 async function run(ctx: BenchContext): Promise<BenchReport> {
   const fixture = new BenchNamespaces(process.env[PRIVATE_ENV] === '1');
   const hostId = `bench-ns-${fixture.run}`;
-  const { analyzer, address } = await startLoopbackAnalyzer();
+  const { analyzer, address, dataDir } = await startLoopbackAnalyzer();
   const activity = new GraphActivity(analyzer);
   let agent: ServiceProcess | undefined;
   // on a signal or a crash, `finally` does not run: remove the namespaces and the agent synchronously
@@ -255,6 +256,7 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
     left = fixture.cleanupSync();
     await agent?.stop();
     await analyzer.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     process.off('exit', onExit);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

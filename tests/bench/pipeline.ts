@@ -1,6 +1,7 @@
 // Benchmark (g): graph events per second from an agent's graph to the analyzer's, over the forwarder's WebSocket
 // on loopback, with the delivery latency of sampled events; the agent runs in its own process (pipeline-agent.ts).
 import { type ChildProcess, fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +117,7 @@ async function ignoredAtAnalyzer(analyzer: Analyzer): Promise<number> {
 }
 
 async function run(ctx: BenchContext): Promise<BenchReport> {
-  const { analyzer, address } = await startLoopbackAnalyzer();
+  const { analyzer, address, dataDir } = await startLoopbackAnalyzer();
   const agent = new AgentProcess(address, ctx);
   try {
     const ready = await agent.next('ready');
@@ -169,6 +170,7 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
   } finally {
     await agent.stop();
     await analyzer.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -166,6 +166,9 @@ export class Agents {
       this.#sessions.delete(session);
       session.close();
       const cleanup = queue.idle().then(() => {
+        // When the analyzer itself stops, the agent's elements stay as they were (in history too), as after a
+        // crash: the agent resyncs them when the analyzer is back, and edges other origins attached to them live on.
+        if (cause === 'shutdown') return;
         const { nodes, edges } = graph.deleteOrigin(session.origin);
         m.originsDeleted.inc();
         reporter.logger.info({ hostId: session.hostId, cause, nodes, edges }, 'agent disconnected, subgraph deleted');

@@ -97,6 +97,10 @@ export function resolveHistoryConfig(h: AnalyzerHistoryConfig, dataDir: string, 
     check.problem(`analyzer.history.backend: must be sqlite, postgres or none, not "${backend}"`);
   }
   if (backend === 'postgres' && h.postgres.url === '') check.problem('analyzer.history.postgres.url: required when backend is postgres');
+  if (backend === 'postgres' && String(h.retention.maxSize) !== '0') {
+    // PostgreSQL keeps freed space inside its files, so the size cannot tell when enough history is gone.
+    check.problem('analyzer.history.retention.maxSize: not supported with backend postgres (use retention.maxAge, and quotas on the database)');
+  }
   if (!/^[a-z_][a-z0-9_]*$/i.test(h.postgres.schema)) check.problem(`analyzer.history.postgres.schema: "${h.postgres.schema}" is not a plain identifier`);
   return {
     backend: backend === 'postgres' || backend === 'none' ? backend : 'sqlite',

@@ -17,7 +17,7 @@ export interface AnalyzerHistoryDeps {
   clock: Clock;
   reporter: ComponentReporter;
   /** Builds the store (default: from the configuration). */
-  createStore?: (config: ResolvedHistoryConfig) => HistoryStore | undefined;
+  createStore?: (config: ResolvedHistoryConfig, logger?: ComponentReporter['logger']) => HistoryStore | undefined;
 }
 
 const STATS_INTERVAL_MS = 15_000;
@@ -44,7 +44,7 @@ export class AnalyzerHistory implements Component {
     this.#config = config;
     this.#deps = deps;
     this.#retryMs = config.retryMs;
-    this.#candidate = (deps.createStore ?? createHistoryStore)(config);
+    this.#candidate = (deps.createStore ?? createHistoryStore)(config, deps.reporter.logger);
     const r = deps.reporter;
     this.recorder = new HistoryRecorder({ batchSize: config.batchSize, queueSize: config.queueSize, retryMs: config.retryMs }, { reporter: r });
     this.#metrics = {

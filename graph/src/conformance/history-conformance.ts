@@ -243,6 +243,27 @@ export function describeHistoryConformance(name: string, makeHarness: () => Hist
       assert.deepEqual(await store.prune({ before: 7_000 }).then((r) => r.revisions), 0);
     });
 
+    for (const [how, together] of [['in one append', true], ['in separate appends', false]] as const) {
+      it(`does not show a pruned incarnation between its deletion and a re-add (${how})`, async () => {
+        // Metadata big enough for the updates to be stored as deltas, over several keyframes.
+        const big = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(20)]));
+        g.at(1_000).graph.addNode({ ID: 'x', Metadata: { Name: 'x', ...big } });
+        g.graph.addNode({ ID: 'other', Metadata: { Name: 'other' } });
+        for (let i = 1; i <= 80; i++) g.at(1_000 + i * 10).graph.updateNode('x', { set: { I: i } });
+        g.at(3_000).graph.deleteNode('x');
+        if (!together) await store.append(g.take());
+        g.at(9_000).graph.addNode({ ID: 'x', Metadata: { Name: 'x', Gen: 2 } });
+        await store.append(g.take());
+        const result = await store.prune({ before: 7_000 });
+        assert.ok(result.revisions >= 80, `pruned ${result.revisions} revisions`);
+        assert.deepEqual((await store.read(point(8_000))).nodes.map((n) => n.ID), ['other']);
+        assert.deepEqual((await store.read(range(7_000, 8_500))).nodes.map((n) => n.ID), ['other']);
+        const later = (await store.read(point(9_000))).nodes.map((n) => [n.ID, n.Metadata.Gen ?? null]);
+        assert.deepEqual(later.sort(), [['other', null], ['x', 2]]);
+        assert.equal((await store.prune({ before: 7_000 })).revisions, 0);
+      });
+    }
+
     it('prunes the oldest history to fit a size', async () => {
       g.at(1_000).graph.addNode({ ID: 'a', Metadata: { Name: 'a', Blob: 'x'.repeat(2_000) } });
       for (let i = 1; i <= 300; i++) g.at(1_000 + i * 10).graph.updateNode('a', { set: { Blob: `${i}`.repeat(2_000 / `${i}`.length) } });

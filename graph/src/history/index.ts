@@ -3,3 +3,4 @@ export * from './store.js';
 export * from './row-store.js';
 export * from './snapshot-view.js';
 export { SqliteBackend, type SqliteBackendConfig } from './sqlite/sqlite-backend.js';
+export { PostgresBackend, defaultPostgresBackendConfig, type PostgresBackendConfig, type PostgresBackendDeps } from './postgres/postgres-backend.js';

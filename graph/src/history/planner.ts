@@ -99,6 +99,8 @@ export class RevisionPlanner {
         if (same) this.#setRowDeleted(plan, pending, st, at);
         else this.#insert(plan, pending, st, el, kind, seqs[next++] as number, at);
         this.#setGone(plan, st, at);
+        // A later incarnation starts from a keyframe of its own, so pruning this one never strands it.
+        st.keyframe = undefined;
         this.#evict.push([kind, el.ID]);
         continue;
       }

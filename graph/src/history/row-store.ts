@@ -103,16 +103,34 @@ export class RowHistoryStore implements HistoryStore {
       throw graphError(GraphErrors.HISTORY_WINDOW_TOO_LARGE,
         `the time window holds more than ${max} revisions; narrow it`, { maxRevisions: max });
     }
-    return this.#decode(rows);
+    return this.#decode(rows, await this.#loadKeyframes(rows));
+  }
+
+  /** Loads into the cache the keyframes `rows` need that are neither cached nor joined to the rows. */
+  async #loadKeyframes(rows: readonly StoredRow[]): Promise<Map<number, string>> {
+    const fetch = this.#backend.keyframes?.bind(this.#backend);
+    if (fetch === undefined) return new Map();
+    const missing = new Set<number>();
+    for (const r of rows) {
+      if (r.base !== null && r.baseMeta == null && !this.#keyframes.has(r.base)) missing.add(r.base);
+    }
+    if (missing.size === 0) return new Map();
+    try {
+      return await fetch([...missing]);
+    } catch (err) {
+      throw wrap(err, GraphErrors.HISTORY_READ_FAILED, 'reading graph history failed');
+    }
   }
 
   async live(): Promise<HistorySnapshot> {
     this.#checkOpen();
+    let rows: StoredRow[];
     try {
-      return this.#decode(await this.#backend.latestRows(END_OF_TIME, true, END_OF_TIME, true));
+      rows = await this.#backend.latestRows(END_OF_TIME, true, END_OF_TIME, true);
     } catch (err) {
       throw wrap(err, GraphErrors.HISTORY_READ_FAILED, 'reading live elements from history failed');
     }
+    return this.#decode(rows, await this.#loadKeyframes(rows));
   }
 
   async prune(policy: PrunePolicy): Promise<PruneResult> {
@@ -151,14 +169,15 @@ export class RowHistoryStore implements HistoryStore {
     if (!this.#open) throw graphError(GraphErrors.HISTORY_CLOSED, 'the history store is not open');
   }
 
-  #decode(rows: readonly StoredRow[]): HistorySnapshot {
+  #decode(rows: readonly StoredRow[], fetched: Map<number, string>): HistorySnapshot {
     const nodes: Node[] = [];
     const edges: Edge[] = [];
     for (const r of rows) {
       let Metadata: Metadata;
       try {
         // A keyframe row is cached as the keyframe it is for later deltas; the copy keeps the cached object private.
-        Metadata = r.base === null ? { ...this.#keyframe(r.seq, r.meta) } : applyDelta(this.#keyframe(r.base, r.baseMeta), parseDelta(r.meta));
+        Metadata = r.base === null ? { ...this.#keyframe(r.seq, r.meta) }
+          : applyDelta(this.#keyframe(r.base, r.baseMeta ?? fetched.get(r.base) ?? null), parseDelta(r.meta));
       } catch (err) {
         throw graphError(GraphErrors.HISTORY_CORRUPT, `stored revision ${r.revision} of ${r.id} cannot be read`,
           { id: r.id, seq: r.seq, reason: (err as Error).message });
@@ -171,6 +190,7 @@ export class RowHistoryStore implements HistoryStore {
   }
 
   #keyframe(seq: number, text: string | null): Metadata {
+    // A keyframe cached before a prune may have gone with it, but then no row read after the prune needs it.
     const cached = this.#keyframes.get(seq);
     if (cached !== undefined) return cached;
     if (text === null) throw new Error(`keyframe ${seq} is missing`);

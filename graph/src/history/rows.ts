@@ -78,8 +78,8 @@ export interface StoredRow {
   readonly child: string | null;
   readonly meta: string;
   readonly base: number | null;
-  /** Metadata JSON of the keyframe `base` (null for keyframes). */
-  readonly baseMeta: string | null;
+  /** Metadata JSON of the keyframe `base`, when the backend joins it (null for keyframes). */
+  readonly baseMeta?: string | null;
 }
 
 /** The writes of one append, made inside one transaction by a backend. */
@@ -114,6 +114,11 @@ export interface RowBackend {
    * before t; `liveOnly` keeps only elements not deleted at all. At most `limit` rows.
    */
   latestRows(t: number, inclusive: boolean, limit: number, liveOnly?: boolean): Promise<StoredRow[]>;
+  /**
+   * Metadata JSON of the given keyframe rows. A backend offering it returns rows without `baseMeta`, so a read
+   * moves each keyframe once instead of once per delta.
+   */
+  keyframes?(seqs: readonly number[]): Promise<Map<number, string>>;
   /** Rows with start <= updated_at <= end, by updated_at then seq. At most `limit` rows. */
   rowsBetween(start: number, end: number, limit: number): Promise<StoredRow[]>;
   /**

@@ -9,8 +9,8 @@ export const MAX_QUERY_LENGTH = 1_000_000;
 
 /** Skydive extension steps that a deployment may not provide; naming one gives a clearer error. */
 const KNOWN_EXTENSION_STEPS = new Set([
-  'FLOWS', 'HOPS', 'NODES', 'NODE', 'CAPTURENODE', 'AGGREGATES', 'BPF', 'GROUP', 'METRICS', 'RAWPACKETS',
-  'SOCKETS', 'NEXTHOP', 'MORETHAN', 'WORKFLOW',
+  'FLOWS', 'HOPS', 'NODES', 'NODE', 'CAPTURENODE', 'BPF', 'GROUP', 'RAWPACKETS', 'SOCKETS', 'NEXTHOP', 'MORETHAN',
+  'WORKFLOW',
 ]);
 
 /** A parse error at a character offset, naming what was found and what was expected. */

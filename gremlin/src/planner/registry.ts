@@ -16,7 +16,7 @@ export const CONSTANT_NAMES = ['TRUE', 'FALSE', 'ASC', 'DESC', 'NOW', 'FOREVER']
 /** Steps the planner handles itself (they must follow G directly). */
 export const TIME_STEP_NAMES = ['At', 'Context'] as const;
 
-const CORE_KINDS: readonly ResultKind[] = ['graph', 'nodes', 'edges', 'paths', 'value'];
+const CORE_KINDS: readonly ResultKind[] = ['graph', 'nodes', 'edges', 'paths', 'value', 'metrics'];
 const STEP_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 function registrationError(message: string): Error {

@@ -10,6 +10,7 @@ export const ResultKinds = {
   EDGES: 'edges',
   PATHS: 'paths',
   VALUE: 'value',
+  METRICS: 'metrics',
 } as const;
 
 /** A graph: the whole live or historical graph, or a sub-graph. Serializes as `[{"Nodes":[…],"Edges":[…]}]`. */

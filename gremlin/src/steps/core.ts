@@ -1,11 +1,13 @@
-// The core step library (Skydive's graffiti steps plus Descendants/Ascendants/Neighbors), registered through
-// the same extension interface other packages use.
+// The core step library (Skydive's graffiti steps plus the graph-only Skydive extensions Descendants, Ascendants,
+// Neighbors, Metrics and Aggregates), registered through the same extension interface other packages use.
 import type { GremlinExtension, StepDefinition } from '../extension.js';
 import { asStep, selectStep } from './as-select.js';
-import { countStep, sumStep } from './count-sum.js';
+import { aggregatesStep } from './aggregates.js';
+import { countStep, metricsCountStep, metricsSumStep, sumStep } from './count-sum.js';
 import { dedupStep } from './dedup.js';
 import { ascendantsStep, descendantsStep, neighborsStep } from './descendants.js';
 import { hasEitherStep, hasKeyStep, hasNotStep, hasStep } from './has.js';
+import { metricsStep } from './metrics.js';
 import { limitStep, rangeStep } from './range.js';
 import { shortestPathStep } from './shortest-path.js';
 import { sortStep } from './sort.js';
@@ -25,6 +27,7 @@ export const CORE_STEPS: readonly StepDefinition[] = [
   valuesStep, valueMapStep, keysStep,
   shortestPathStep, subGraphStep,
   descendantsStep, ascendantsStep, neighborsStep,
+  metricsStep, aggregatesStep, metricsCountStep, metricsSumStep,
   asStep, selectStep,
 ] as readonly StepDefinition[];
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultGremlinConfig } from '../contract.js';
 import { createEngine } from '../engine.js';
-import { fixtureGraph, type QueryCases, itErrors } from '../testing.js';
+import { fixtureGraph, nodeRevision as rev, type QueryCases, itErrors, itResults, RevisionsView } from '../testing.js';
 
 describe('Count and Sum', () => {
   const graph = fixtureGraph();
@@ -44,4 +44,51 @@ describe('Count and Sum', () => {
   it('answers a non-numeric Sum with status 400', async () => {
     await assert.rejects(engine.execute("G.V().Sum('Name')", graph), { statusCode: 400 });
   });
+});
+
+describe('Count and Sum on metrics', () => {
+  /** Window [T0, T0 + 60 s]; a has two metrics, b one, c none, d a metric outside the window. */
+  const T0 = 1_700_000_000_000;
+  const view = new RevisionsView([
+    rev('a', 1, { LastUpdateMetric: { Start: T0 + 10_000, Last: T0 + 20_000, RxBytes: 100, TxBytes: 3, RxPackets: 2 } }),
+    rev('b', 2, { LastUpdateMetric: { Start: T0 + 5_000, Last: T0 + 15_000, RxBytes: 40, Collisions: 1 } }),
+    rev('a', 3, { LastUpdateMetric: { Start: T0 + 20_000, Last: T0 + 50_000, RxBytes: 60, TxBytes: 0, RxPackets: 5 } }),
+    rev('c', 4, { Name: 'c' }),
+    rev('d', 5, { LastUpdateMetric: { Start: T0 + 50_000, Last: T0 + 70_000, RxBytes: 1000 } }),
+  ]);
+  const engine = createEngine(defaultGremlinConfig(), { history: { view: async () => view } });
+  const run = async (q: string): Promise<unknown> => (await engine.execute(q, view)).toJSON();
+  const W = 'G.At(1700000060, 60).V()';
+
+  const cases: QueryCases = [
+    [`${W}.Metrics().Count()`, 2],
+    [`${W}.Metrics().Aggregates(10).Count()`, 1],
+    [`${W}.Has('Name', 'c').Metrics().Count()`, 0],
+    ['G.V().Metrics().Count()', 3],
+    [`${W}.Metrics().Sum()`, { Start: T0 + 5_000, Last: T0 + 50_000, RxBytes: 200, TxBytes: 3, RxPackets: 7, Collisions: 1 }],
+    [`${W}.Metrics().Aggregates(10).Sum()`, { Start: T0, Last: T0 + 50_000, RxBytes: 200, TxBytes: 3, RxPackets: 7, Collisions: 1 }],
+    [`${W}.Metrics().Sum('RxBytes')`, 200],
+    [`${W}.Metrics().Sum('RxPackets')`, 7],
+    [`${W}.Metrics().Sum('Start')`, 3 * T0 + 35_000],
+    [`${W}.Metrics().Sum('TxDropped')`, 0],
+    [`${W}.Metrics().Sum('toString')`, 0],
+    [`${W}.Has('Name', 'c').Metrics().Sum()`, {}],
+    [`${W}.Has('Name', 'c').Metrics().Sum('RxBytes')`, 0],
+  ];
+  itResults(run, cases);
+
+  it('answers Count and Sum with kind value, Sum() as a bare metric object', async () => {
+    const r = await engine.execute(`${W}.Metrics().Sum()`, view);
+    assert.equal(r.kind, 'value');
+    assert.equal(JSON.stringify(r.toJSON()), `{"Start":${T0 + 5_000},"Last":${T0 + 50_000},"RxBytes":200,"Collisions":1,"TxBytes":3,"RxPackets":7}`);
+    assert.equal((await engine.execute(`${W}.Metrics().Count()`, view)).kind, 'value');
+  });
+
+  const errors: QueryCases = [
+    ["G.V().Metrics().Count('x')", 'GREMLIN_INVALID_PARAMS'],
+    ['G.V().Metrics().Sum(1)', 'GREMLIN_INVALID_PARAMS'],
+    ["G.V().Metrics().Sum('RxBytes', 'TxBytes')", 'GREMLIN_INVALID_PARAMS'],
+    ['G.V().Metrics().Sum().Count()', 'GREMLIN_INVALID_STEP'],
+  ];
+  itErrors(engine, view, errors);
 });

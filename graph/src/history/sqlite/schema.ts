@@ -17,14 +17,12 @@ CREATE TABLE IF NOT EXISTS revisions (
   base INTEGER, meta TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS revisions_element ON revisions (eid, updated_at);
 CREATE INDEX IF NOT EXISTS revisions_time ON revisions (updated_at);
-CREATE INDEX IF NOT EXISTS revisions_base ON revisions (base) WHERE base IS NOT NULL;
 `;
 
-/** Columns of a StoredRow, for `FROM revisions r JOIN elements e JOIN sources s LEFT JOIN revisions b`. */
+/** Columns of a StoredRow (keyframes are read apart), for `FROM revisions r JOIN elements e JOIN sources s`. */
 export const ROW_COLUMNS = `r.seq AS seq, e.kind AS kind, e.id AS id, s.host AS host, s.origin AS origin,
   r.created_at AS createdAt, r.updated_at AS updatedAt, r.deleted_at AS deletedAt, r.revision AS revision,
-  r.parent AS parent, r.child AS child, r.meta AS meta, r.base AS base, b.meta AS baseMeta`;
+  r.parent AS parent, r.child AS child, r.meta AS meta, r.base AS base`;
 
 /** The joins ROW_COLUMNS needs, after `FROM revisions r`. */
-export const ROW_JOINS = `JOIN elements e ON e.eid = r.eid JOIN sources s ON s.sid = r.sid
-  LEFT JOIN revisions b ON b.seq = r.base`;
+export const ROW_JOINS = `JOIN elements e ON e.eid = r.eid JOIN sources s ON s.sid = r.sid`;
