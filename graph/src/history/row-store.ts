@@ -106,20 +106,27 @@ export class RowHistoryStore implements HistoryStore {
     return this.#decode(rows, await this.#loadKeyframes(rows));
   }
 
-  /** Loads into the cache the keyframes `rows` need that are neither cached nor joined to the rows. */
-  async #loadKeyframes(rows: readonly StoredRow[]): Promise<Map<number, string>> {
-    const fetch = this.#backend.keyframes?.bind(this.#backend);
-    if (fetch === undefined) return new Map();
+  /**
+   * The keyframes `rows` need, by seq: cached ones taken now, so that keyframes the decoding adds to the cache cannot
+   * evict one before its rows are decoded; the texts of the others, joined to the rows or fetched.
+   */
+  async #loadKeyframes(rows: readonly StoredRow[]): Promise<Map<number, Metadata | string>> {
+    const needed = new Map<number, Metadata | string>();
     const missing = new Set<number>();
     for (const r of rows) {
-      if (r.base !== null && r.baseMeta == null && !this.#keyframes.has(r.base)) missing.add(r.base);
+      if (r.base === null || needed.has(r.base)) continue;
+      const known = this.#keyframes.get(r.base) ?? r.baseMeta ?? undefined;
+      if (known !== undefined) needed.set(r.base, known);
+      else missing.add(r.base);
     }
-    if (missing.size === 0) return new Map();
+    const fetch = this.#backend.keyframes?.bind(this.#backend);
+    if (missing.size === 0 || fetch === undefined) return needed;
     try {
-      return await fetch([...missing]);
+      for (const [seq, text] of await fetch([...missing])) needed.set(seq, text);
     } catch (err) {
       throw wrap(err, GraphErrors.HISTORY_READ_FAILED, 'reading graph history failed');
     }
+    return needed;
   }
 
   async live(): Promise<HistorySnapshot> {
@@ -169,15 +176,14 @@ export class RowHistoryStore implements HistoryStore {
     if (!this.#open) throw graphError(GraphErrors.HISTORY_CLOSED, 'the history store is not open');
   }
 
-  #decode(rows: readonly StoredRow[], fetched: Map<number, string>): HistorySnapshot {
+  #decode(rows: readonly StoredRow[], keyframes: Map<number, Metadata | string>): HistorySnapshot {
     const nodes: Node[] = [];
     const edges: Edge[] = [];
     for (const r of rows) {
       let Metadata: Metadata;
       try {
         // A keyframe row is cached as the keyframe it is for later deltas; the copy keeps the cached object private.
-        Metadata = r.base === null ? { ...this.#keyframe(r.seq, r.meta) }
-          : applyDelta(this.#keyframe(r.base, r.baseMeta ?? fetched.get(r.base) ?? null), parseDelta(r.meta));
+        Metadata = r.base === null ? { ...this.#keyframe(r.seq, r.meta) } : applyDelta(this.#baseOf(r.base, keyframes), parseDelta(r.meta));
       } catch (err) {
         throw graphError(GraphErrors.HISTORY_CORRUPT, `stored revision ${r.revision} of ${r.id} cannot be read`,
           { id: r.id, seq: r.seq, reason: (err as Error).message });
@@ -187,6 +193,15 @@ export class RowHistoryStore implements HistoryStore {
       else nodes.push(common);
     }
     return { nodes, edges };
+  }
+
+  /** The parsed keyframe `seq` from what #loadKeyframes gathered, parsed (and cached) on first use. */
+  #baseOf(seq: number, keyframes: Map<number, Metadata | string>): Metadata {
+    const k = keyframes.get(seq);
+    if (typeof k !== 'string') return k ?? this.#keyframe(seq, null);
+    const md = this.#keyframe(seq, k);
+    keyframes.set(seq, md);
+    return md;
   }
 
   #keyframe(seq: number, text: string | null): Metadata {

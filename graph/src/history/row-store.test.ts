@@ -1,0 +1,42 @@
+// What the row store does beyond the conformance suite: its parsed-keyframe cache under eviction (on SQLite).
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordedGraph, revisionsOf } from '../conformance/history-conformance.js';
+import { RowHistoryStore } from './row-store.js';
+import { SqliteBackend } from './sqlite/sqlite-backend.js';
+
+const point = (t: number) => ({ start: t, end: t, point: true });
+const KEYS = { Name: 'eth0', Type: 'veth', Features: { a: true, b: false, c: true, d: false }, RoutingTables: [1, 2, 3, 4, 5, 6] };
+
+describe('row history store', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'topoflow-row-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads keyframes that were cached when a read began even when the read evicts them', async () => {
+    const store = new RowHistoryStore(new SqliteBackend({ path: join(dir, 'h.db'), cacheKiB: 1024, pruneChunk: 64 }), { keyframeCache: 2 });
+    await store.open();
+    try {
+      const g = new RecordedGraph();
+      // X is read first (lowest element id); A and B come after it in every point read.
+      g.at(1000);
+      for (const id of ['X', 'A', 'B']) g.graph.addNode({ ID: id, Metadata: { ...KEYS, MTU: 1500 } });
+      g.at(2000);
+      for (const id of ['A', 'B']) g.graph.updateNode(id, { set: { MTU: 9000 } });
+      g.at(3000).graph.updateNode('X', { set: { MTU: 9000 } });
+      await store.append(g.take());
+      // The cache ends up holding the keyframes of A and B; at 3000, X's keyframe is fetched and cached before A
+      // and B are decoded, which evicts A's.
+      await store.read(point(2000));
+      const at3000 = await store.read(point(3000));
+      assert.deepEqual(revisionsOf(at3000).nodes, ['A@2', 'B@2', 'X@2']);
+      assert.ok(at3000.nodes.every((n) => n.Metadata['MTU'] === 9000 && n.Metadata['Name'] === 'eth0'));
+    } finally {
+      await store.close();
+    }
+  });
+});
