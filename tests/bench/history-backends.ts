@@ -1,11 +1,12 @@
 // The history backends the history benchmark measures: each entry makes an empty, opened store in a place of its
-// own and removes it afterwards, with the analyzer's default settings.
+// own (a temp dir, a private PostgreSQL server) and removes it afterwards, with the analyzer's default settings.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAnalyzerConfig } from '@topoflow/analyzer';
 import { parseSize } from '@topoflow/common';
-import { RowHistoryStore, SqliteBackend, type HistoryStore } from '@topoflow/graph/history';
+import { defaultPostgresBackendConfig, PostgresBackend, RowHistoryStore, SqliteBackend, type HistoryStore } from '@topoflow/graph/history';
+import { startTestPostgres } from '@topoflow/graph/testing';
 
 /** A store made for one measurement. */
 export interface StoreUnderTest {
@@ -24,12 +25,15 @@ export interface HistoryBackendEntry {
 }
 
 /** The analyzer's history settings (analyzer.history defaults) that a store's speed depends on. */
-export function analyzerHistoryDefaults(): { cacheKiB: number; maxRevisions: number; batchSize: number } {
+export function analyzerHistoryDefaults(): { cacheKiB: number; maxRevisions: number; batchSize: number; schema: string; poolSize: number } {
   const h = defaultAnalyzerConfig().history;
-  return { cacheKiB: Math.ceil(parseSize(h.sqlite.cacheSize) / 1024), maxRevisions: h.maxRevisions, batchSize: h.batchSize };
+  return {
+    cacheKiB: Math.ceil(parseSize(h.sqlite.cacheSize) / 1024), maxRevisions: h.maxRevisions, batchSize: h.batchSize,
+    schema: h.postgres.schema, poolSize: h.postgres.poolSize,
+  };
 }
 
-/** Rows a retention step deletes per transaction in the analyzer (store-factory.ts); pruning is not measured. */
+/** Rows a retention step deletes per transaction in the analyzer's SQLite store (store-factory.ts); pruning is not measured. */
 const PRUNE_CHUNK = 5000;
 
 /** SQLite: one file in a new temp dir, removed by cleanup or, after a crash or a signal, when the process exits. */
@@ -62,13 +66,35 @@ async function createSqlite(): Promise<StoreUnderTest> {
 }
 
 /**
- * Every backend measured, each as its own benchmark (`history-<name>`).
- *
- * PostgreSQL goes here once `PostgresBackend` is exported by `@topoflow/graph/history`: an entry `postgres` whose
- * factory starts a private server with `startTestPostgres()` from `@topoflow/graph/testing`, opens a
- * `RowHistoryStore` over `new PostgresBackend({ ...defaultPostgresBackendConfig(), url: server.url })`, and whose
- * cleanup closes the store and stops the server (it has no `filesBytes`; `stats().bytes` is what is judged).
+ * PostgreSQL: a private server (`startTestPostgres`, durable defaults: fsync and synchronous commit on) per store,
+ * stopped by cleanup or, after a crash or a signal, when the process exits. Disk use is judged on `stats().bytes`.
  */
+async function createPostgres(): Promise<StoreUnderTest> {
+  const server = await startTestPostgres();
+  const d = analyzerHistoryDefaults();
+  const store = new RowHistoryStore(
+    new PostgresBackend({ ...defaultPostgresBackendConfig(), url: server.url, schema: d.schema, poolSize: d.poolSize }),
+    { maxRevisions: d.maxRevisions });
+  try {
+    await store.open();
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return {
+    store,
+    cleanup: async () => {
+      try {
+        await store.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+/** Every backend measured, each as its own benchmark (`history-<name>`); a new backend is one more entry. */
 export const HISTORY_BACKENDS: readonly HistoryBackendEntry[] = [
   { name: 'sqlite', create: createSqlite },
+  { name: 'postgres', create: createPostgres },
 ];

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const args = parse();
   if (args.child !== undefined) return runChild(args.child, args.size);
   if (args.list) {
-    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(15)} ${b.title}`);
+    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(17)} ${b.title}`);
     return;
   }
   const selected = args.names.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => args.names.includes(b.name));
