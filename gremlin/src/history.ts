@@ -1,12 +1,8 @@
-// The optional time-travel hook: a later package (the history store) turns a time slice into a graph view.
+// The optional time-travel hook: the history store turns a time slice into a graph view.
 import type { GraphView } from '@topoflow/graph';
+import type { TimeSlice } from '@topoflow/graph/history';
 
-/** A time window in epoch ms; `point` for `At(t)` (start = end = t), false for `At(t, d)` (every revision). */
-export interface TimeSlice {
-  readonly start: number;
-  readonly end: number;
-  readonly point: boolean;
-}
+export type { TimeSlice };
 
 /** Serves graph views of the past for `At()`/`Context()`. */
 export interface HistoryProvider {

@@ -7,7 +7,7 @@ import { type HistoryStore, SnapshotView, type TimeSlice } from '@topoflow/graph
 import type { GraphView } from '@topoflow/graph';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import type { ResolvedHistoryConfig } from './config.js';
-import { HistoryRecorder } from './recorder.js';
+import { HistoryRecorder, MAX_RETRY_MS } from './recorder.js';
 import { WaitingEdges, planRestore } from './restore.js';
 import { createHistoryStore } from './store-factory.js';
 
@@ -21,7 +21,6 @@ export interface AnalyzerHistoryDeps {
 }
 
 const STATS_INTERVAL_MS = 15_000;
-const MAX_RETRY_MS = 30_000;
 const FRESH_WAIT_MS = 1000;
 
 /** Graph history of the analyzer. */

@@ -19,7 +19,8 @@ export interface RecorderDeps {
   errorLogIntervalMs?: number;
 }
 
-const MAX_RETRY_MS = 30_000;
+/** Longest delay between two attempts at a failing store. */
+export const MAX_RETRY_MS = 30_000;
 
 interface Waiter {
   upTo: number;
