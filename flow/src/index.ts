@@ -1,1 +1,5 @@
-export {};
+export * from './model/flow.js';
+export * from './table/contract.js';
+export * from './capture/contract.js';
+export * from './query/contract.js';
+export * from './transport.js';
