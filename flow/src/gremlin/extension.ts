@@ -1,5 +1,6 @@
 // The flow extension of the Gremlin engine: Flows() and every step on flows, flow metrics, raw packets and groups
 // (reference §8.3), bound to one FlowQuerySource.
+import { AppError, CommonErrors } from '@topoflow/common';
 import type { GremlinExtension, StepDefinition } from '@topoflow/gremlin';
 import { flowsStep } from './flows.js';
 import { FLOW_RESULT_KINDS } from './kinds.js';
@@ -14,7 +15,7 @@ import { FLOW_VALUE_STEPS } from './values.js';
 export function flowExtension(deps: FlowExtensionDeps): GremlinExtension {
   const expire = deps.expireMs;
   if (expire !== undefined && !(Number.isFinite(expire) && expire >= 0)) {
-    throw new RangeError(`flowExtension: expireMs must be a non-negative number, got ${expire}`);
+    throw new AppError(CommonErrors.CONFIG_INVALID, `flow: expireMs must be a non-negative number, got ${expire}`, { statusCode: 500 });
   }
   const steps = [
     flowsStep(deps), ...FLOW_OP_STEPS, ...FLOW_NODE_STEPS, ...FLOW_VALUE_STEPS,
