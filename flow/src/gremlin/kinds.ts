@@ -1,7 +1,10 @@
 // The result kinds the flow steps produce and their JSON (reference §4.8): flows as an array of flows, metrics, raw
 // packets and groups as `[{"<key>": [...]}]` (or `[]` when empty).
 import type { GraphView } from '@topoflow/graph';
-import { CustomResult, type QueryResult, type ResultKindDefinition } from '@topoflow/gremlin';
+import {
+  CustomResult, defineStep, expectNoParams, type QueryResult, type ResultKind, type ResultKindDefinition, type StepContext,
+  type StepDefinition, ValueResult,
+} from '@topoflow/gremlin';
 import type { Flow, FlowMetric, RawPacket } from '../model/flow.js';
 import { flowMetricToJSON } from '../model/metric.js';
 
@@ -52,4 +55,25 @@ export function dataOf<T>(result: QueryResult): T {
 /** True when the result is a RawPackets() result (the one a pcap file can be made of). */
 export function isRawPacketsResult(result: QueryResult): result is CustomResult<RawPacketsData> {
   return result.kind === FlowResultKinds.RAW_PACKETS && result instanceof CustomResult;
+}
+
+/** Appends an item to the list of `key`, creating it. */
+export function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [item]);
+  else list.push(item);
+}
+
+/** A step without parameters computing a Value from a result of `input` kind (Count(), Keys()…). */
+export function valueStep<T>(name: string, input: ResultKind, value: (data: T, ctx: StepContext) => unknown): StepDefinition<undefined> {
+  return defineStep<undefined>({
+    name,
+    inputs: [input],
+    output: 'value',
+    compile(params, site) {
+      expectNoParams(params, site);
+      return undefined;
+    },
+    apply: (result, _args, ctx) => new ValueResult(value(dataOf<T>(result), ctx)),
+  });
 }

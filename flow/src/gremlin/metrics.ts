@@ -8,7 +8,7 @@ import type { FlowMetric } from '../model/flow.js';
 import {
   aggregateMetrics, FLOW_METRIC_COUNTERS, FLOW_METRIC_FIELDS, type FlowMetricCounter, flowMetricToJSON, metricBuckets, sumMetrics,
 } from '../model/metric.js';
-import { dataOf, type FlowMetricsData, type FlowsData, FlowResultKinds } from './kinds.js';
+import { appendTo, dataOf, type FlowMetricsData, type FlowsData, FlowResultKinds, valueStep } from './kinds.js';
 import { callSource, type FlowExtensionDeps, recordRange } from './source.js';
 
 /** Bucket length of Aggregates() without a parameter, in seconds. */
@@ -17,12 +17,6 @@ export const DEFAULT_AGGREGATE_SECONDS = 30;
 export const MAX_AGGREGATE_BUCKETS = 10_000;
 /** The key of the series Aggregates() produces. */
 export const AGGREGATED = 'Aggregated';
-
-function append<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [item]);
-  else list.push(item);
-}
 
 /** Metrics(): flow metric series by flow UUID. */
 export function flowMetricsStep(deps: FlowExtensionDeps): StepDefinition<undefined> {
@@ -42,13 +36,13 @@ export function flowMetricsStep(deps: FlowExtensionDeps): StepDefinition<undefin
         for (const f of flows) {
           ctx.budget.tick();
           const m = f.LastUpdateMetric ?? f.Metric;
-          if (m !== undefined) append(series, f.UUID, flowMetricToJSON(m));
+          if (m !== undefined) appendTo(series, f.UUID, flowMetricToJSON(m));
         }
       } else if (flows.length > 0) {
         const uuids = [...new Set(flows.map((f) => f.UUID))];
         const records = await callSource('metrics()', () => deps.source.metrics(uuids, recordRange(slice)));
         ctx.budget.ensureSize(records.length);
-        for (const r of records) append(series, r.UUID, flowMetricToJSON(r.Metric));
+        for (const r of records) appendTo(series, r.UUID, flowMetricToJSON(r.Metric));
       }
       return ctx.result<FlowMetricsData>(FlowResultKinds.METRICS, series);
     },
@@ -95,16 +89,7 @@ export const flowAggregatesStep = defineStep<number>({
 });
 
 /** Count() on flow metrics: the number of series. */
-export const flowMetricsCountStep = defineStep<undefined>({
-  name: 'Count',
-  inputs: [FlowResultKinds.METRICS],
-  output: 'value',
-  compile(params, site) {
-    expectNoParams(params, site);
-    return undefined;
-  },
-  apply: (input) => new ValueResult(dataOf<FlowMetricsData>(input).size),
-});
+export const flowMetricsCountStep = valueStep<FlowMetricsData>('Count', FlowResultKinds.METRICS, (series) => series.size);
 
 const COUNTERS: ReadonlySet<string> = new Set(FLOW_METRIC_COUNTERS);
 
@@ -135,16 +120,8 @@ export const flowMetricsSumStep = defineStep<FlowMetricCounter | undefined>({
 });
 
 /** Keys() on flow metrics: the fields of a flow metric (none when there is no metric). */
-export const flowMetricsKeysStep = defineStep<undefined>({
-  name: 'Keys',
-  inputs: [FlowResultKinds.METRICS],
-  output: 'value',
-  compile(params, site) {
-    expectNoParams(params, site);
-    return undefined;
-  },
-  apply: (input) => new ValueResult(dataOf<FlowMetricsData>(input).size === 0 ? [] : [...FLOW_METRIC_FIELDS]),
-});
+export const flowMetricsKeysStep = valueStep<FlowMetricsData>('Keys', FlowResultKinds.METRICS,
+  (series) => (series.size === 0 ? [] : [...FLOW_METRIC_FIELDS]));
 
 /** The steps on flow metrics (Metrics() itself needs the source: flowMetricsStep). */
 export const FLOW_METRICS_STEPS: readonly StepDefinition[] = [

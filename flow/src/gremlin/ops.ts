@@ -88,7 +88,7 @@ export const flowSortStep = opStep('Sort', (params, site) => {
   }
   if (params.length > i + 1) throw paramsError('Sort() takes ([ASC|DESC], [key])', (params[i + 1] as Param).pos);
   const p = params[i];
-  return { op: 'sort', order, key: p === undefined ? DEFAULT_SORT_KEY : flowKeyParam(p, site, (t) => t === 'number' || t === 'string') };
+  return { op: 'sort', order, key: p === undefined ? DEFAULT_SORT_KEY : flowKeyParam(p, site, (t) => t !== 'struct') };
 });
 
 /** Range(from, to) on flows. */

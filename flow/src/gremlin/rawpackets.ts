@@ -5,7 +5,7 @@ import { defineStep, expectCount, type Param, type StepDefinition, stringParam }
 import { flowError, FlowErrors } from '../errors.js';
 import type { RawPacket } from '../model/flow.js';
 import type { FlowRawPacketRecord } from '../query/contract.js';
-import { dataOf, type FlowsData, FlowResultKinds, type RawPacketsData } from './kinds.js';
+import { appendTo, dataOf, type FlowsData, FlowResultKinds, type RawPacketsData } from './kinds.js';
 import { callSource, type FlowExtensionDeps, recordRange } from './source.js';
 
 /** Link type of a raw packet without one: Ethernet (LINKTYPE_ETHERNET). */
@@ -14,11 +14,7 @@ export const DEFAULT_LINK_TYPE = 1;
 /** Raw packets grouped by flow UUID, in the order given. */
 function byFlow(records: readonly FlowRawPacketRecord[]): Map<string, RawPacket[]> {
   const out = new Map<string, RawPacket[]>();
-  for (const r of records) {
-    const list = out.get(r.UUID);
-    if (list === undefined) out.set(r.UUID, [r.Packet]);
-    else list.push(r.Packet);
-  }
+  for (const r of records) appendTo(out, r.UUID, r.Packet);
   return out;
 }
 

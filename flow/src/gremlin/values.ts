@@ -1,27 +1,18 @@
 // Steps that turn flows into values or groups: Count(), Sum('Metric.X'), Values(k), Keys(), Group([k]) and
 // MoreThan([n]) on groups.
 import {
-  defineStep, expectCount, expectNoParams, integerParam, type Param, paramsError, type StepDefinition, ValueResult,
+  defineStep, expectCount, integerParam, type Param, paramsError, type StepDefinition, ValueResult,
 } from '@topoflow/gremlin';
 import { getFieldKeys, getFlowField, getFlowNumber } from '../model/fields.js';
 import { FLOW_METRIC_FIELDS } from '../model/metric.js';
 import { DEFAULT_GROUP_KEY, groupFlows } from '../model/set.js';
-import { dataOf, type FlowGroupsData, type FlowsData, FlowResultKinds } from './kinds.js';
+import { dataOf, type FlowGroupsData, type FlowsData, FlowResultKinds, valueStep } from './kinds.js';
 import { flowKeyParam } from './params.js';
 
 const METRIC_FIELDS: ReadonlySet<string> = new Set(FLOW_METRIC_FIELDS);
 
 /** Count(): the number of flows. */
-export const flowCountStep = defineStep<undefined>({
-  name: 'Count',
-  inputs: [FlowResultKinds.FLOWS],
-  output: 'value',
-  compile(params, site) {
-    expectNoParams(params, site);
-    return undefined;
-  },
-  apply: (input) => new ValueResult(dataOf<FlowsData>(input).flows.length),
-});
+export const flowCountStep = valueStep<FlowsData>('Count', FlowResultKinds.FLOWS, (data) => data.flows.length);
 
 /** Sum('Metric.X' | 'LastUpdateMetric.X'): the sum of that metric field over the flows having it. */
 export const flowSumStep = defineStep<string>({
@@ -70,22 +61,13 @@ export const flowValuesStep = defineStep<string>({
 });
 
 /** Keys(): every field key of the flows, in first-seen order. */
-export const flowKeysStep = defineStep<undefined>({
-  name: 'Keys',
-  inputs: [FlowResultKinds.FLOWS],
-  output: 'value',
-  compile(params, site) {
-    expectNoParams(params, site);
-    return undefined;
-  },
-  apply(input, _args, ctx) {
-    const seen = new Set<string>();
-    for (const f of dataOf<FlowsData>(input).flows) {
-      ctx.budget.tick();
-      for (const k of getFieldKeys(f)) seen.add(k);
-    }
-    return new ValueResult([...seen]);
-  },
+export const flowKeysStep = valueStep<FlowsData>('Keys', FlowResultKinds.FLOWS, (data, ctx) => {
+  const seen = new Set<string>();
+  for (const f of data.flows) {
+    ctx.budget.tick();
+    for (const k of getFieldKeys(f)) seen.add(k);
+  }
+  return [...seen];
 });
 
 /** Group([k]): flows by the value of `k` (default TrackingID). */
