@@ -6,6 +6,7 @@ import {
 } from '@topoflow/gremlin';
 import { isCaptureAllowed } from '../model/capture-types.js';
 import { flowGetter } from '../model/fields.js';
+import type { Flow } from '../model/flow.js';
 import type { FlowSearch } from '../query/contract.js';
 import { type FlowsData, FlowResultKinds } from './kinds.js';
 import { applyFlowOps, filterFlows, type FlowOp, flowOpOf } from './ops.js';
@@ -64,6 +65,20 @@ function withTIDs(filter: Filter | undefined, tids: readonly string[] | undefine
   return filter === undefined ? tidFilter : tidFilter.and(filter);
 }
 
+/** The search's filter, remembering the flows it accepted so they are not tested twice. */
+function remembering(filter: Filter, passed: WeakSet<Flow>): (f: Flow) => boolean {
+  return (f) => {
+    const ok = filter.testWith(f, flowGetter);
+    if (ok) passed.add(f);
+    return ok;
+  };
+}
+
+/** The filter re-applied to what the source returns (it may ignore the search), skipping flows it already accepted. */
+function unlessPassed(filter: Filter, passed: WeakSet<Flow>): Filter {
+  return new Filter([{ key: undefined, lookup: undefined, test: (item) => passed.has(item as Flow) || filter.testWith(item, flowGetter) }]);
+}
+
 /** Flows([k, v, …]). */
 export function flowsStep(deps: FlowExtensionDeps): StepDefinition<FlowsArgs> {
   return defineStep<FlowsArgs>({
@@ -75,14 +90,15 @@ export function flowsStep(deps: FlowExtensionDeps): StepDefinition<FlowsArgs> {
       const { view, tids } = inputScope(input);
       if (tids !== undefined && tids.length === 0) return ctx.result<FlowsData>(FlowResultKinds.FLOWS, { flows: [], view });
       const plan = planSearch(args);
-      const filter = withTIDs(plan.filter, tids);
+      const passed = new WeakSet<Flow>();
       const search: FlowSearch = {
         ...(tids === undefined ? {} : { nodeTIDs: tids }),
-        ...(plan.filter === undefined ? {} : { filter: (f) => (plan.filter as Filter).testWith(f, flowGetter) }),
+        ...(plan.filter === undefined ? {} : { filter: remembering(plan.filter, passed) }),
         ...(plan.limit === undefined ? {} : { limit: plan.limit }),
       };
       const found = await searchFlows(deps, search, ctx);
       ctx.budget.ensureSize(found.length);
+      const filter = withTIDs(plan.filter === undefined ? undefined : unlessPassed(plan.filter, passed), tids);
       const matching = filter === undefined ? found : filterFlows(found, filter, ctx.budget);
       const flows = applyFlowOps(matching, plan.rest, ctx.budget);
       return ctx.result<FlowsData>(FlowResultKinds.FLOWS, { flows, view });

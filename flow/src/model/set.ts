@@ -68,6 +68,12 @@ function canonical(v: unknown): string {
 
 /** The dedup key of a flow over `keys`, or undefined when it has none of them. */
 export function dedupKeyOf(flow: Flow, keys: readonly string[]): string | undefined {
+  if (keys.length === 1) {
+    const v = getFlowField(flow, keys[0] as string);
+    if (typeof v === 'string') return `s${v}`;
+    if (typeof v === 'number') return `n${v}`;
+    return v === undefined ? undefined : canonical(v);
+  }
   const values = keys.map((k) => getFlowField(flow, k));
   return values.every((v) => v === undefined) ? undefined : canonical(values);
 }
