@@ -1,8 +1,9 @@
-// Fakes of a flow table and a capture source, and factories that record what they built, so the capture manager,
-// the agent API and the wiring can be tested without libpcap or a real flow table.
+// Fakes of a flow table and a capture source, factories that record what they built, and a small agent graph, so the
+// capture manager, the agent API and the wiring can be tested without libpcap or a real flow table.
 import type {
   CaptureSource, CaptureStats, Flow, FlowSender, FlowTableApi, FlowTableOptions, PacketSink, SourceStats,
 } from '@topoflow/flow';
+import { MemoryGraph } from '@topoflow/graph';
 import type { SourceFactory, SourceParams, TableFactory } from './factories.js';
 import type { SourceKind } from './spec.js';
 
@@ -159,4 +160,26 @@ export class RecordingFlowSender implements FlowSender {
   sendStats(stats: CaptureStats): void {
     this.stats.push(stats);
   }
+}
+
+/**
+ * A small agent graph for capture tests: host ─ ns1 (netns) ─ eth0 (veth, UP, one IPv4); host ─ br0 (ovsbridge),
+ * tap0 (tuntap), down0 (veth, down), notid0 (veth without TID). Node IDs: host, ns, eth, br, tap, down, notid.
+ */
+export function captureTestGraph(): MemoryGraph {
+  const g = new MemoryGraph({ host: 'h1', origin: 'agent.h1' });
+  const own = (p: string, c: string) => g.addEdge({ ID: `${p}-${c}`, Parent: p, Child: c, Metadata: { RelationType: 'ownership' } });
+  g.addNode({ ID: 'host', Metadata: { Name: 'h1', Type: 'host', TID: 'tid-host' } });
+  g.addNode({ ID: 'ns', Metadata: { Name: 'ns1', Type: 'netns', Path: '/var/run/netns/ns1', TID: 'tid-ns' } });
+  g.addNode({
+    ID: 'eth', Metadata: { Name: 'eth0', Type: 'veth', TID: 'tid-eth', LinkFlags: ['BROADCAST', 'UP'], EncapType: 'ether', IPV4: ['10.9.0.1/24'] },
+  });
+  g.addNode({ ID: 'br', Metadata: { Name: 'br0', Type: 'ovsbridge', TID: 'tid-br', UUID: 'b-uuid' } });
+  g.addNode({ ID: 'tap', Metadata: { Name: 'tap0', Type: 'tuntap', TID: 'tid-tap', LinkFlags: ['UP'] } });
+  g.addNode({ ID: 'down', Metadata: { Name: 'down0', Type: 'veth', TID: 'tid-down', LinkFlags: ['BROADCAST'] } });
+  g.addNode({ ID: 'notid', Metadata: { Name: 'notid0', Type: 'veth', LinkFlags: ['UP'] } });
+  own('host', 'ns');
+  own('ns', 'eth');
+  for (const id of ['br', 'tap', 'down', 'notid']) own('host', id);
+  return g;
 }

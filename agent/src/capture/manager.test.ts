@@ -1,9 +1,9 @@
 // The capture manager against a real memory graph (host, netns, veth, OVS bridge) with fake tables and sources.
 import { strict as assert } from 'node:assert';
 import { isAppError, silentReporter } from '@topoflow/common';
-import { type GraphEvent, MemoryGraph } from '@topoflow/graph';
+import type { GraphEvent, MemoryGraph } from '@topoflow/graph';
 import { AgentErrors } from '../errors.js';
-import { FakeCaptureFactories, RecordingFlowSender, fakeFlow } from './fakes.js';
+import { FakeCaptureFactories, RecordingFlowSender, captureTestGraph, fakeFlow } from './fakes.js';
 import { type SourceFactory, unavailableTableFactory } from './factories.js';
 import { CaptureManager, defaultCaptureManagerConfig } from './manager.js';
 import type { CaptureEntry } from './running.js';
@@ -19,25 +19,6 @@ async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
 }
 
 const rejectsWith = (p: Promise<unknown>, code: string) => assert.rejects(p, (err: unknown) => isAppError(err, code));
-
-/** host ─ ns1 (netns) ─ eth0 (veth, UP); host ─ br0 (ovsbridge), tap0 (tuntap), down0 (veth, down), notid (veth). */
-function topology(): MemoryGraph {
-  const g = new MemoryGraph({ host: 'h1', origin: 'agent.h1' });
-  const own = (p: string, c: string) => g.addEdge({ ID: `${p}-${c}`, Parent: p, Child: c, Metadata: { RelationType: 'ownership' } });
-  g.addNode({ ID: 'host', Metadata: { Name: 'h1', Type: 'host', TID: 'tid-host' } });
-  g.addNode({ ID: 'ns', Metadata: { Name: 'ns1', Type: 'netns', Path: '/var/run/netns/ns1', TID: 'tid-ns' } });
-  g.addNode({
-    ID: 'eth', Metadata: { Name: 'eth0', Type: 'veth', TID: 'tid-eth', LinkFlags: ['BROADCAST', 'UP'], EncapType: 'ether', IPV4: ['10.9.0.1/24'] },
-  });
-  g.addNode({ ID: 'br', Metadata: { Name: 'br0', Type: 'ovsbridge', TID: 'tid-br', UUID: 'b-uuid' } });
-  g.addNode({ ID: 'tap', Metadata: { Name: 'tap0', Type: 'tuntap', TID: 'tid-tap', LinkFlags: ['UP'] } });
-  g.addNode({ ID: 'down', Metadata: { Name: 'down0', Type: 'veth', TID: 'tid-down', LinkFlags: ['BROADCAST'] } });
-  g.addNode({ ID: 'notid', Metadata: { Name: 'notid0', Type: 'veth', LinkFlags: ['UP'] } });
-  own('host', 'ns');
-  own('ns', 'eth');
-  for (const id of ['br', 'tap', 'down', 'notid']) own('host', id);
-  return g;
-}
 
 describe('capture manager', () => {
   let graph: MemoryGraph;
@@ -63,7 +44,7 @@ describe('capture manager', () => {
   };
 
   beforeEach(async () => {
-    graph = topology();
+    graph = captureTestGraph();
     fakes = new FakeCaptureFactories();
     sender = new RecordingFlowSender();
     manager = build();

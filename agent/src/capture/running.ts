@@ -92,7 +92,7 @@ export class RunningCapture {
 
   /** The capture as the API lists it. */
   status(): CaptureStatus {
-    const { State: _state, ...rest } = this.entry();
+    const { State: _state, ID, ...rest } = this.entry();
     let flowCount = 0;
     if (this.state === 'active' && this.table !== undefined) {
       try {
@@ -101,7 +101,7 @@ export class RunningCapture {
         flowCount = 0;
       }
     }
-    return { ...rest, NodeID: this.nodeId, State: this.state, FlowCount: flowCount };
+    return { ID, NodeID: this.nodeId, State: this.state, ...rest, FlowCount: flowCount };
   }
 
   /** Stops the source, then the table (which sends its remaining flows); once, whoever asks. Never rejects. */

@@ -5,12 +5,17 @@ import { type WebSocket, WebSocketServer } from 'ws';
 
 /** One accepted connection and what it received. */
 export interface FakeConnection<T> {
+  /** Request path of the upgrade. */
+  url: string;
   headers: IncomingHttpHeaders;
   frames: T[];
   socket: WebSocket;
 }
 
-/** A server on 127.0.0.1 (random port) accepting `path`; `refuse` answers upgrades with that status when non-zero. */
+/**
+ * A server on 127.0.0.1 (random port) accepting `path` (every path when undefined); `refuse` answers upgrades with
+ * that status when non-zero.
+ */
 export class FakeAnalyzer<T = unknown> {
   readonly server: WebSocketServer;
   readonly connections: FakeConnection<T>[] = [];
@@ -19,17 +24,17 @@ export class FakeAnalyzer<T = unknown> {
   private constructor(server: WebSocketServer) {
     this.server = server;
     server.on('connection', (socket, request) => {
-      const conn: FakeConnection<T> = { headers: request.headers, frames: [], socket };
+      const conn: FakeConnection<T> = { url: request.url ?? '', headers: request.headers, frames: [], socket };
       this.connections.push(conn);
       socket.on('message', (data) => conn.frames.push(JSON.parse(data.toString()) as T));
     });
   }
 
-  static async start<T>(path: string): Promise<FakeAnalyzer<T>> {
+  static async start<T>(path?: string): Promise<FakeAnalyzer<T>> {
     const holder: { fake?: FakeAnalyzer<T> } = {};
     const server = await new Promise<WebSocketServer>((resolve) => {
       const s: WebSocketServer = new WebSocketServer({
-        host: '127.0.0.1', port: 0, path,
+        host: '127.0.0.1', port: 0, ...(path !== undefined ? { path } : {}),
         verifyClient: (_info, cb) => ((holder.fake?.refuse ?? 0) > 0 ? cb(false, holder.fake?.refuse) : cb(true)),
       }, () => resolve(s));
     });
