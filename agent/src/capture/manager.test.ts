@@ -76,6 +76,7 @@ describe('capture manager', () => {
       ID: 'c1', State: 'active', Type: 'afpacket', Name: 'web', BPFFilter: 'tcp port 80', PacketsReceived: 0, PacketsDropped: 0, PacketsIfDropped: 0,
     }]);
     assert.equal(await metric('active'), 1);
+    assert.equal(reporter.checkHealth().checks['capture.stats']?.ok, true);
   });
 
   it('starts a capture only once per ID and node, and once per node for the same ID on two nodes', async () => {

@@ -47,6 +47,7 @@ export class CaptureManager implements Component {
   #running = false;
   #timer: NodeJS.Timeout | undefined;
   #unlisten: (() => void) | undefined;
+  #lastRefresh = 0;
 
   constructor(config: CaptureManagerConfig, deps: CaptureManagerDeps) {
     const { portMin, portMax } = config.capture.sflow;
@@ -54,6 +55,12 @@ export class CaptureManager implements Component {
     this.config = config;
     this.#deps = deps;
     this.#m = new CaptureMetrics(deps.reporter);
+    deps.reporter.health('stats', () => {
+      if (!this.#running) return { ok: true };
+      const age = performance.now() - this.#lastRefresh;
+      const limit = 3 * this.config.capture.statsUpdateMs + 1000;
+      return age < limit ? { ok: true } : { ok: false, detail: `no stats refresh for ${Math.round(age)}ms` };
+    });
   }
 
   /** True between start() and stop(). */
@@ -69,6 +76,7 @@ export class CaptureManager implements Component {
       // Never re-enter the graph from its listener: stop the node's captures after this delivery.
       if (this.#onNode(e.node.ID).length > 0) setImmediate(() => void this.#stopNode(e.node.ID));
     });
+    this.#lastRefresh = performance.now();
     this.#timer = setInterval(() => this.#refresh(), this.config.capture.statsUpdateMs);
   }
 
@@ -202,6 +210,7 @@ export class CaptureManager implements Component {
 
   /** Reads every active capture's counters; rewrites a node's Captures only when one of its entries changed. */
   #refresh(): void {
+    this.#lastRefresh = performance.now();
     const changed = new Set<string>();
     for (const c of this.#captures.values()) {
       if (c.state !== 'active') continue;
