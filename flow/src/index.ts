@@ -10,3 +10,6 @@ export * from './bpf/filter.js';
 export * from './bpf/sink.js';
 export { pcapAddonAvailable } from './libpcap/native.js';
 export * from './libpcap/live-capture.js';
+export * from './sflow/records.js';
+export * from './sflow/decoder.js';
+export * from './sflow/metrics.js';

@@ -10,7 +10,8 @@ function ip4(s: string): number[] {
   return s.split('.').map(Number);
 }
 
-function ip6(s: string): number[] {
+/** Bytes of an IPv6 address in text form ("fd00::1"). */
+export function ipv6Address(s: string): number[] {
   const [head = '', tail = ''] = s.split('::');
   const groups = (p: string) => (p === '' ? [] : p.split(':').map((g) => parseInt(g, 16)));
   const h = groups(head);
@@ -44,7 +45,7 @@ export function ipv4(src: string, dst: string, proto: number, payload: number[],
 
 /** An IPv6 packet with next header `next`. */
 export function ipv6(src: string, dst: string, next: number, payload: number[]): number[] {
-  return [0x60, 0, 0, 0, ...be16(payload.length), next, 64, ...ip6(src), ...ip6(dst), ...payload];
+  return [0x60, 0, 0, 0, ...be16(payload.length), next, 64, ...ipv6Address(src), ...ipv6Address(dst), ...payload];
 }
 
 /** TCP flag bits. */
