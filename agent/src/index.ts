@@ -8,3 +8,6 @@ export * from './forwarder/backoff.js';
 export * from './forwarder/framing.js';
 export * from './forwarder/forwarder.js';
 export * from './http/api-server.js';
+export * from './capture/sources/pcap-live.js';
+export * from './capture/sources/sflow.js';
+export * from './capture/sources/ovs-sflow.js';
