@@ -86,7 +86,7 @@ export class LiveCapture {
     const linkType = this.linkType;
     addon.liveWatch(this.#handle, batch, (count, error) => {
       let off = 0;
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < count && !this.#closed; i++) {
         const caplen = view.getUint32(off, true);
         try {
           sink.packet(batch, off + header, caplen, view.getUint32(off + 4, true), view.getFloat64(off + 8, true), linkType);
@@ -97,7 +97,7 @@ export class LiveCapture {
         }
         off += header + ((caplen + 7) & ~7);
       }
-      if (error !== undefined) handlers.onError(flowError(FlowErrors.CAPTURE_FAILED, `capture on ${this.device} failed: ${error}`, { details: { device: this.device, pcapError: error } }));
+      if (error !== undefined && !this.#closed) handlers.onError(flowError(FlowErrors.CAPTURE_FAILED, `capture on ${this.device} failed: ${error}`, { details: { device: this.device, pcapError: error } }));
     });
   }
 

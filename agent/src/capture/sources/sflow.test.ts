@@ -66,7 +66,7 @@ describe('SflowSource', () => {
   });
 
   it('fails with AGENT_CAPTURE_SOCKET_FAILED on an address the host does not own', async () => {
-    await assert.rejects(source({ address: '192.0.2.77', port: basePort() }).start(), (err) => isAppError(err, AgentErrors.CAPTURE_SOCKET_FAILED));
+    await assert.rejects(source({ address: '198.51.100.77', port: basePort() }).start(), (err) => isAppError(err, AgentErrors.CAPTURE_SOCKET_FAILED));
   });
 
   it('refuses an empty port range', () => {
