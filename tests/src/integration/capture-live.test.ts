@@ -1,7 +1,7 @@
 // Live capture with libpcap on veths inside two test namespaces: ping frames arrive at a sink with their lengths,
 // kernel timestamps and link type; the header size cuts them; a kernel BPF filter keeps other traffic out; an
 // interface going down and up keeps the capture, one that disappears stops it with a clear error (the process
-// lives on). Traffic only flows between the test namespaces; the test prefix is unreachable from the root one.
+// lives on); frames a slow sink makes the ring drop are counted. Traffic only flows between the test namespaces; the test prefix is unreachable from the root one.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -10,6 +10,7 @@ import { AgentErrors, defaultPcapLiveSourceConfig, PcapLiveSource, type PcapLive
 import { type AppError, isAppError, silentReporter } from '@topoflow/common';
 import { FlowErrors, LinkType } from '@topoflow/flow';
 import { TestNet, until } from '../support/net.js';
+import { sharedData } from '../support/paths.js';
 import { RecordingSink } from '../support/sinks.js';
 
 const run = promisify(execFile);
@@ -120,6 +121,29 @@ describe('live capture in test namespaces (libpcap)', function () {
     assert.equal(typeof s.stats().PacketsReceived, 'number');
     await s.stop();
     await s.stop();
+  });
+
+  it('counts the frames its ring drops when the sink cannot keep up', async () => {
+    const slow = new RecordingSink(0);
+    const inner = slow.packet.bind(slow);
+    slow.packet = (...args) => {
+      inner(...args);
+      const end = process.hrtime.bigint() + 20_000n;
+      while (process.hrtime.bigint() < end);
+    };
+    const s = source({ interface: vb, netnsPath: `/var/run/netns/${ns2}`, bufferSize: '256KiB' }, slow);
+    await s.start();
+    const replay = await run('ip', ['netns', 'exec', ns1, 'tcpreplay', '--topspeed', '--loop', '100', '-i', va, sharedData('pcap/icmpv4-symetric.pcap')]);
+    const sent = Number(/Successful packets:\s+(\d+)/.exec(replay.stdout)?.[1]);
+    assert.ok(sent >= 10_000, `tcpreplay sent ${sent}`);
+    await until(async () => {
+      const st = s.stats();
+      return st.PacketsReceived + st.PacketsDropped >= sent ? st : undefined;
+    }, 20_000, 'every frame delivered or counted as dropped');
+    const st = s.stats();
+    assert.equal(st.PacketsReceived + st.PacketsDropped, sent);
+    assert.ok(st.PacketsDropped > 0, 'the slow sink made the ring drop frames');
+    assert.equal(st.PacketsReceived, slow.count);
   });
 
   it('can be stopped from inside its sink', async () => {
