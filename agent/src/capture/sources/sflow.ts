@@ -144,6 +144,11 @@ export class SflowSource implements CaptureSource {
       this.#sinkErrors++;
       this.#deps.reporter.logger.error({ err, source: this.description }, 'packet sink failed');
     }
-    if (this.#pending.length > 0) this.#deps.onCounters?.(this.#pending);
+    if (this.#pending.length === 0 || this.#deps.onCounters === undefined) return;
+    try {
+      this.#deps.onCounters(this.#pending);
+    } catch (err) {
+      this.#deps.reporter.logger.error({ err, source: this.description }, 'sflow counter handler failed');
+    }
   }
 }
