@@ -76,7 +76,7 @@ function ensureNodeModules() {
 
 /** Rebuilds a workspace's native addon when one of its sources is newer than the built module (or none exists). */
 function ensureNativeAddons() {
-  for (const ws of ['probes']) {
+  for (const ws of ['probes', 'flow']) {
     const dir = join(root, ws, 'native');
     if (!existsSync(join(dir, 'binding.gyp'))) continue;
     const built = join(dir, 'build', 'Release');

@@ -33,6 +33,18 @@ export const AgentErrors = {
   ROUTE_NOT_FOUND: 'AGENT_ROUTE_NOT_FOUND',
   /** Anything unexpected on the agent's HTTP API. */
   INTERNAL_ERROR: 'AGENT_INTERNAL_ERROR',
+  /** A capture source was given settings it cannot run with (header size, port range). */
+  CAPTURE_CONFIG_INVALID: 'AGENT_CAPTURE_CONFIG_INVALID',
+  /** Every port of the sFlow port range is taken. */
+  CAPTURE_PORT_UNAVAILABLE: 'AGENT_CAPTURE_PORT_UNAVAILABLE',
+  /** The sFlow socket could not be bound (address not local, permission). */
+  CAPTURE_SOCKET_FAILED: 'AGENT_CAPTURE_SOCKET_FAILED',
+  /** The captured interface disappeared: the live capture stopped. */
+  CAPTURE_INTERFACE_GONE: 'AGENT_CAPTURE_INTERFACE_GONE',
+  /** The OVS bridge to export sFlow from does not exist. */
+  OVS_BRIDGE_NOT_FOUND: 'AGENT_OVS_BRIDGE_NOT_FOUND',
+  /** ovsdb-server refused or failed the sFlow configuration. */
+  OVS_SFLOW_FAILED: 'AGENT_OVS_SFLOW_FAILED',
 } as const;
 
 /** One agent error code. */
@@ -54,9 +66,15 @@ const STATUS: Record<AgentErrorCode, number> = {
   AGENT_BAD_REQUEST: 400,
   AGENT_ROUTE_NOT_FOUND: 404,
   AGENT_INTERNAL_ERROR: 500,
+  AGENT_CAPTURE_CONFIG_INVALID: 400,
+  AGENT_CAPTURE_PORT_UNAVAILABLE: 503,
+  AGENT_CAPTURE_SOCKET_FAILED: 500,
+  AGENT_CAPTURE_INTERFACE_GONE: 410,
+  AGENT_OVS_BRIDGE_NOT_FOUND: 404,
+  AGENT_OVS_SFLOW_FAILED: 502,
 };
 
 /** Builds an agent error with the status code of its table entry. */
-export function agentError(code: AgentErrorCode, message: string, details?: Record<string, unknown>): AppError {
-  return new AppError(code, message, { statusCode: STATUS[code], ...(details ? { details } : {}) });
+export function agentError(code: AgentErrorCode, message: string, details?: Record<string, unknown>, cause?: unknown): AppError {
+  return new AppError(code, message, { statusCode: STATUS[code], ...(details ? { details } : {}), ...(cause === undefined ? {} : { cause }) });
 }

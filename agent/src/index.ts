@@ -16,3 +16,6 @@ export * from './capture/manager.js';
 export * from './http/api-server.js';
 export * from './http/capture-routes.js';
 export * from './http/errors.js';
+export * from './capture/sources/pcap-live.js';
+export * from './capture/sources/sflow.js';
+export * from './capture/sources/ovs-sflow.js';

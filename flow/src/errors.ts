@@ -3,10 +3,23 @@ import { AppError } from '@topoflow/common';
 
 /** Every error code of the flow package (entries kept sorted). */
 export const FlowErrors = {
+  /** A BPF filter expression libpcap cannot compile (the message is libpcap's), or an invalid BPF program. */
   BPF_INVALID: 'FLOW_BPF_INVALID',
+  /** BPF() was used but no BPF compiler is configured. */
   BPF_UNAVAILABLE: 'FLOW_BPF_UNAVAILABLE',
+  /** A running live capture failed (the interface disappeared). */
+  CAPTURE_FAILED: 'FLOW_CAPTURE_FAILED',
+  /** The interface to capture on does not exist. */
+  CAPTURE_INTERFACE_NOT_FOUND: 'FLOW_CAPTURE_INTERFACE_NOT_FOUND',
+  /** libpcap could not open or set up a live capture. */
+  CAPTURE_OPEN_FAILED: 'FLOW_CAPTURE_OPEN_FAILED',
+  /** The libpcap addon (flow/native) is not built. */
+  NATIVE_MISSING: 'FLOW_NATIVE_MISSING',
+  /** Raw packets of different link types cannot share one pcap file. */
   PCAP_MIXED_LINK_TYPES: 'FLOW_PCAP_MIXED_LINK_TYPES',
+  /** Only a RawPackets() result can be rendered as a pcap file. */
   PCAP_NOT_RAW_PACKETS: 'FLOW_PCAP_NOT_RAW_PACKETS',
+  /** The flow source (live flows or flow history) failed to answer. */
   SOURCE_FAILED: 'FLOW_SOURCE_FAILED',
 } as const;
 
@@ -17,17 +30,21 @@ export type FlowErrorCode = (typeof FlowErrors)[keyof typeof FlowErrors];
 export const FLOW_ERROR_STATUS: Readonly<Record<FlowErrorCode, number>> = {
   FLOW_BPF_INVALID: 400,
   FLOW_BPF_UNAVAILABLE: 400,
+  FLOW_CAPTURE_FAILED: 500,
+  FLOW_CAPTURE_INTERFACE_NOT_FOUND: 404,
+  FLOW_CAPTURE_OPEN_FAILED: 500,
+  FLOW_NATIVE_MISSING: 500,
   FLOW_PCAP_MIXED_LINK_TYPES: 406,
   FLOW_PCAP_NOT_RAW_PACKETS: 406,
   FLOW_SOURCE_FAILED: 502,
 };
 
 /** Builds a flow error with the status of its table entry. */
-export function flowError(code: FlowErrorCode, message: string, details?: Record<string, unknown>,
-  options: { cause?: unknown } = {}): AppError {
+export function flowError(code: FlowErrorCode, message: string,
+  options: { details?: Record<string, unknown>; cause?: unknown } = {}): AppError {
   return new AppError(code, message, {
     statusCode: FLOW_ERROR_STATUS[code],
-    ...(details ? { details } : {}),
+    ...(options.details ? { details: options.details } : {}),
     ...(options.cause === undefined ? {} : { cause: options.cause }),
   });
 }

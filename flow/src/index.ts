@@ -16,3 +16,12 @@ export {
 } from './gremlin/kinds.js';
 export { writePcap, rawPacketsToPcap, PCAP_MAGIC, PCAP_SNAPLEN, LINKTYPE_RAW } from './gremlin/pcap.js';
 export { DEFAULT_AGGREGATE_SECONDS, MAX_AGGREGATE_BUCKETS, AGGREGATED } from './gremlin/metrics.js';
+export * from './bpf/program.js';
+export * from './bpf/vm.js';
+export * from './bpf/filter.js';
+export * from './bpf/sink.js';
+export { pcapAddonAvailable } from './libpcap/native.js';
+export * from './libpcap/live-capture.js';
+export * from './sflow/records.js';
+export * from './sflow/decoder.js';
+export * from './sflow/metrics.js';

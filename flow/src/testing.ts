@@ -1,4 +1,7 @@
-// Test helpers other packages may use: a recording FlowQuerySource over arrays and a small flow fixture.
+// Test helpers other packages may use: a recording FlowQuerySource, a flow fixture, frames built byte by byte
+// and sFlow v5 datagrams.
 export * from './testing/fake-source.js';
 export * from './testing/flow-fixture.js';
 export * from './testing/engine.js';
+export * from './bpf/test-frames.js';
+export * from './sflow/test-datagrams.js';

@@ -21,7 +21,7 @@ function fileLinkType(packets: readonly RawPacket[]): number {
   if ([...types].every((t) => RAW_IP_TYPES.has(t))) return LINKTYPE_RAW;
   throw flowError(FlowErrors.PCAP_MIXED_LINK_TYPES,
     `raw packets of link types ${[...types].join(', ')} cannot share one pcap file; filter them with BPF() first`,
-    { linkTypes: [...types] });
+    { details: { linkTypes: [...types] } });
 }
 
 /** A pcap file of the packets having data, in Timestamp (then Index) order. */
@@ -56,7 +56,7 @@ export function writePcap(packets: readonly RawPacket[]): Buffer {
 /** The pcap file of a RawPackets() result (every flow's packets together); FLOW_PCAP_NOT_RAW_PACKETS otherwise. */
 export function rawPacketsToPcap(result: QueryResult): Buffer {
   if (!isRawPacketsResult(result)) {
-    throw flowError(FlowErrors.PCAP_NOT_RAW_PACKETS, `a ${result.kind} result cannot be rendered as a pcap file`, { kind: result.kind });
+    throw flowError(FlowErrors.PCAP_NOT_RAW_PACKETS, `a ${result.kind} result cannot be rendered as a pcap file`, { details: { kind: result.kind } });
   }
   return writePcap([...result.data.values()].flat());
 }

@@ -54,7 +54,7 @@ function compileFor(compile: NonNullable<FlowExtensionDeps['compileBpf']>, expr:
   } catch (err) {
     if (err instanceof AppError && err.code === FlowErrors.BPF_INVALID) throw err;
     throw flowError(FlowErrors.BPF_INVALID, `invalid BPF filter '${expr}' for link type ${linkType}: ${(err as Error).message}`,
-      { expr, linkType, position }, { cause: err });
+      { details: { expr, linkType, position }, cause: err });
   }
 }
 
@@ -75,7 +75,7 @@ export function bpfStep(deps: FlowExtensionDeps): StepDefinition<BpfArgs> {
       const p = params[0] as Param;
       const expr = stringParam(p, site, 'a BPF expression (string)');
       if (deps.compileBpf === undefined) {
-        throw flowError(FlowErrors.BPF_UNAVAILABLE, 'BPF() is not available: no BPF compiler is configured', { position: site.position });
+        throw flowError(FlowErrors.BPF_UNAVAILABLE, 'BPF() is not available: no BPF compiler is configured', { details: { position: site.position } });
       }
       compileFor(deps.compileBpf, expr, DEFAULT_LINK_TYPE, p.pos);
       return { expr, position: p.pos };

@@ -28,7 +28,7 @@ export async function callSource<T>(what: string, call: () => T | Promise<T>): P
     return await call();
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw flowError(FlowErrors.SOURCE_FAILED, `the flow source failed to answer ${what}`, { call: what }, { cause: err });
+    throw flowError(FlowErrors.SOURCE_FAILED, `the flow source failed to answer ${what}`, { details: { call: what }, cause: err });
   }
 }
 
