@@ -4,14 +4,16 @@ import { hostname } from 'node:os';
 import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
 import { Agent } from './agent.js';
-import { type SourceFactory, type TableFactory, unavailableSourceFactory, unavailableTableFactory } from './capture/factories.js';
+import { type SourceFactory, type TableFactory, unavailableTableFactory } from './capture/factories.js';
 import { CaptureManager } from './capture/manager.js';
+import { type SourceFactoryDeps, agentSourceFactory } from './capture/source-factory.js';
 import { type AgentServiceConfig, resolveAgentConfig } from './config.js';
 import { FlowForwarder, flowForwarderConfig } from './flows/forwarder.js';
 import { Forwarder } from './forwarder/forwarder.js';
 import { type HostInfo, hostNode, systemHostInfo } from './host.js';
 import { AgentApi } from './http/api-server.js';
 import { buildProbes } from './probes.js';
+import { OvsdbProbe } from '@topoflow/probes';
 import { TidMapper } from './tid/tid-mapper.js';
 
 /** What may be injected instead of being built from the configuration. */
@@ -32,11 +34,11 @@ export interface AgentDeps {
 }
 
 /**
- * The flow table and capture sources captures run with: the one place where the built-in implementations are to be
- * wired in. Until they are, a capture fails with AGENT_CAPTURE_UNAVAILABLE ("flow table not built in").
+ * The flow table and capture sources captures run with. Until the flow table is built in, a capture fails with
+ * AGENT_CAPTURE_UNAVAILABLE ("flow table not built in").
  */
-function captureFactories(deps: AgentDeps): { tableFactory: TableFactory; sourceFactory: SourceFactory } {
-  return { tableFactory: deps.tableFactory ?? unavailableTableFactory, sourceFactory: deps.sourceFactory ?? unavailableSourceFactory };
+function captureFactories(deps: AgentDeps, sources: SourceFactoryDeps): { tableFactory: TableFactory; sourceFactory: SourceFactory } {
+  return { tableFactory: deps.tableFactory ?? unavailableTableFactory, sourceFactory: deps.sourceFactory ?? agentSourceFactory(sources) };
 }
 
 /** Builds an agent (not started). Throws AGENT_CONFIG_INVALID when a setting is unusable. */
@@ -62,7 +64,13 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
   const jitter = deps.random ? { random: deps.random } : {};
   const flowForwarder = new FlowForwarder(flowForwarderConfig(c), { hostId, reporter: reporter.child('flows'), ...jitter });
   const captures = new CaptureManager({ flow: c.flow, capture: c.capture }, {
-    graph, reporter: reporter.child('capture'), sender: flowForwarder, ...captureFactories(deps),
+    graph, reporter: reporter.child('capture'), sender: flowForwarder,
+    ...captureFactories(deps, {
+      graph, clock, reporter: reporter.child('capture'), statsIntervalMs: c.capture.statsUpdateMs,
+      sflowPortMin: c.capture.sflow.portMin, sflowPortMax: c.capture.sflow.portMax,
+      // Probes are built below; a capture starts only once the agent runs.
+      ovsdb: () => probes.find((p): p is OvsdbProbe => p instanceof OvsdbProbe)?.client,
+    }),
   });
   const api = new AgentApi({ listen: c.listen }, {
     hostId, version: packageVersion(new URL('../package.json', import.meta.url)), graph, reporter,
