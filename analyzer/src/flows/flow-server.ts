@@ -3,7 +3,7 @@
 // enhanced with the nodes owning their ends, become live flows and are queued for the flow store.
 import { performance } from 'node:perf_hooks';
 import { type Clock, type ComponentReporter, isAppError } from '@topoflow/common';
-import { type CaptureStats, FLOW_WS_PATH, type Flow, type FlowQuerySource } from '@topoflow/flow';
+import { type CaptureStats, FLOW_WS_PATH, type Flow } from '@topoflow/flow';
 import type { GraphView } from '@topoflow/graph';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -87,8 +87,8 @@ export class FlowServer {
     });
   }
 
-  /** What the flow Gremlin steps read: live flows and flow history. */
-  get source(): FlowQuerySource {
+  /** What the flow Gremlin steps read (a FlowQuerySource): live flows and flow history. */
+  get source(): AnalyzerFlowSource {
     return this.#source;
   }
 
