@@ -5,7 +5,9 @@ import type { Clock, ComponentReporter } from '@topoflow/common';
 import { type Flow, FlowErrors, flowError } from '@topoflow/flow';
 import { type FlowStore, PostgresFlowStore, SqliteFlowStore } from '@topoflow/flow/store';
 import type { FlowServerConfig, FlowStoreConfig } from './config.js';
-import { FlowRecorder, MAX_RETRY_MS } from './recorder.js';
+import { MAX_RETRY_MS } from '../history/recorder.js';
+import { FlowRecorder } from './recorder.js';
+import { Timers } from '../history/timers.js';
 
 /** What the flow history needs. */
 export interface FlowHistoryDeps {
@@ -37,9 +39,8 @@ export class FlowHistory {
   readonly #candidate: FlowStore | undefined;
   #store: FlowStore | undefined;
   #openError: string | undefined;
-  #stopped = false;
   #retryMs: number;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new Timers();
   readonly #m;
 
   constructor(config: FlowServerConfig, deps: FlowHistoryDeps) {
@@ -75,9 +76,7 @@ export class FlowHistory {
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#timers.stop();
     await this.recorder.stop();
     const store = this.#store;
     this.#store = undefined;
@@ -103,11 +102,11 @@ export class FlowHistory {
       this.#m.openErrors.inc();
       this.#m.available.set(0);
       this.#deps.reporter.logger.error({ err, backend: store.backend, retryMs: this.#retryMs }, 'flow store cannot be opened; flows are not stored until it can');
-      this.#later(() => this.#open(store), this.#retryMs);
+      this.#timers.later(() => this.#open(store), this.#retryMs);
       this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
       return;
     }
-    if (this.#stopped) {
+    if (this.#timers.stopped) {
       await store.close();
       return;
     }
@@ -117,8 +116,8 @@ export class FlowHistory {
     this.recorder.setStore(store);
     this.#deps.reporter.logger.info({ backend: store.backend }, 'flow store open');
     await this.#refreshStats();
-    this.#every(() => this.#refreshStats(), STATS_INTERVAL_MS);
-    if (this.#config.retentionMs > 0) this.#every(() => this.prune(), this.#config.pruneIntervalMs);
+    this.#timers.every(() => this.#refreshStats(), STATS_INTERVAL_MS);
+    if (this.#config.retentionMs > 0) this.#timers.every(() => this.prune(), this.#config.pruneIntervalMs);
   }
 
   /** Runs one retention pass now (the timer runs it every retention interval). */
@@ -142,21 +141,5 @@ export class FlowHistory {
     } catch (err) {
       this.#deps.reporter.logger.warn({ err }, 'reading flow store statistics failed');
     }
-  }
-
-  #later(fn: () => Promise<void> | void, ms: number): void {
-    if (this.#stopped) return;
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      void fn();
-    }, ms);
-    this.#timers.add(t);
-  }
-
-  #every(fn: () => Promise<void>, ms: number): void {
-    this.#later(async () => {
-      await fn();
-      this.#every(fn, ms);
-    }, ms);
   }
 }

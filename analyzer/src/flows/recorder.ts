@@ -4,6 +4,7 @@
 import type { ComponentReporter } from '@topoflow/common';
 import type { Flow } from '@topoflow/flow';
 import type { FlowStore } from '@topoflow/flow/store';
+import { MAX_RETRY_MS } from '../history/recorder.js';
 import { RateLimitedLog } from '../ws/rate-limited-log.js';
 
 /** Settings of the recorder. */
@@ -16,9 +17,6 @@ export interface FlowRecorderConfig {
   retryMs: number;
   errorLogIntervalMs: number;
 }
-
-/** Longest delay between two attempts at a failing store. */
-export const MAX_RETRY_MS = 30_000;
 
 /** Group-commit writer of flow reports. */
 export class FlowRecorder {

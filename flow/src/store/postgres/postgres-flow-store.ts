@@ -1,5 +1,6 @@
 // The shared flow store: tables in the PostgreSQL schema of the graph history, each append one durable
 // transaction of three array inserts, reads as single statements. Several analyzers may write the same schema.
+import { createPostgresPool, inPostgresTransaction, postgresLocation, postgresSettingsProblem } from '@topoflow/graph/history';
 import pg from 'pg';
 import { FlowErrors, flowError } from '../../errors.js';
 import type { Flow } from '../../model/flow.js';
@@ -32,7 +33,6 @@ export interface PostgresFlowStoreDeps {
   readonly logger?: { warn(obj: object, msg: string): void };
 }
 
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** Errors of two sessions creating the same schema at once: unique_violation, duplicate_schema, deadlock. */
 const RACE_CODES = new Set(['23505', '42P06', '42P07', '40P01']);
 
@@ -47,11 +47,9 @@ export class PostgresFlowStore implements FlowStore {
 
   constructor(config: Pick<PostgresFlowStoreConfig, 'url'> & Partial<PostgresFlowStoreConfig>, deps: PostgresFlowStoreDeps = {}) {
     const c = { ...defaultPostgresFlowStoreConfig(), ...config };
-    const bad = (key: string, message: string) => flowError(FlowErrors.STORE_CONFIG_INVALID, message, { key });
-    if (!/^postgres(ql)?:\/\//.test(c.url)) throw bad('url', 'the PostgreSQL flow store needs a postgres:// connection string');
-    if (!SCHEMA_NAME.test(c.schema)) throw bad('schema', `'${c.schema}' is not a usable PostgreSQL schema name (letters, digits, _)`);
-    for (const key of ['poolSize', 'pruneChunk', 'connectTimeoutMs'] as const) {
-      if (!Number.isInteger(c[key]) || c[key] < 1) throw bad(key, `${key} must be a positive integer`);
+    const problem = postgresSettingsProblem(c, ['poolSize', 'pruneChunk', 'connectTimeoutMs']);
+    if (problem !== undefined) {
+      throw flowError(FlowErrors.STORE_CONFIG_INVALID, `PostgreSQL flow store: ${problem.message}`, { key: problem.key });
     }
     this.#config = c;
     this.#deps = deps;
@@ -61,14 +59,7 @@ export class PostgresFlowStore implements FlowStore {
 
   async open(): Promise<void> {
     if (this.#pool !== undefined) return;
-    const types = new pg.TypeOverrides();
-    // Counts and counters are bigint (int8, OID 20); every value stored here fits a double exactly.
-    types.setTypeParser(20, 'text', Number);
-    const pool = new pg.Pool({
-      connectionString: this.#config.url, max: this.#config.poolSize, connectionTimeoutMillis: this.#config.connectTimeoutMs,
-      keepAlive: true, application_name: 'topoflow-flows', types,
-    });
-    pool.on('error', (err) => this.#deps.logger?.warn({ err }, 'idle flow database connection failed'));
+    const pool = createPostgresPool(this.#config, 'topoflow-flows', this.#deps.logger);
     try {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -82,7 +73,7 @@ export class PostgresFlowStore implements FlowStore {
       await pool.end().catch(() => undefined);
       if ((err as { code?: string }).code === FlowErrors.STORE_SCHEMA_UNSUPPORTED) throw err;
       const reason = err instanceof Error ? err.message || String(err) : String(err);
-      throw flowError(FlowErrors.STORE_UNAVAILABLE, `opening the PostgreSQL flow store at ${where(this.#config.url)} failed: ${reason}`,
+      throw flowError(FlowErrors.STORE_UNAVAILABLE, `opening the PostgreSQL flow store at ${postgresLocation(this.#config.url)} failed: ${reason}`,
         { reason, schema: this.#config.schema }, err);
     }
     this.#pool = pool;
@@ -96,7 +87,7 @@ export class PostgresFlowStore implements FlowStore {
 
   /** Creates the tables when they are new and refuses another version; serialised across processes by an advisory lock. */
   async #migrate(pool: pg.Pool): Promise<void> {
-    await inTransaction(pool, async (client) => {
+    await inPostgresTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`topoflow-flows:${this.#config.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       const [meta, ...rest] = schemaStatements(this.#schema);
@@ -123,7 +114,7 @@ export class PostgresFlowStore implements FlowStore {
     const { flows, metrics, packets } = appendRows(reports);
     const sql = this.#sql;
     try {
-      await inTransaction(pool, async (client) => {
+      await inPostgresTransaction(pool, async (client) => {
         await client.query(sql.upsertFlows, [
           flows.map((r) => r.uuid), flows.map((r) => r.nodeTID), flows.map((r) => r.captureID), flows.map((r) => r.trackingID),
           flows.map((r) => r.start), flows.map((r) => r.last), flows.map((r) => r.finishType), flows.map((r) => r.json),
@@ -199,44 +190,10 @@ export class PostgresFlowStore implements FlowStore {
   }
 }
 
-/** Runs `fn` between BEGIN and COMMIT on one connection; a connection that fails to roll back is discarded. */
-async function inTransaction(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  // A connection failing between two statements emits 'error'; unheard, that would end the process.
-  const onError = (err: Error) => {
-    broken = err;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    await fn(client);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => {
-      broken = e;
-    });
-    throw err;
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
-  }
-}
-
 async function read<R extends pg.QueryResultRow>(fn: () => Promise<pg.QueryResult<R>>): Promise<R[]> {
   try {
     return (await fn()).rows;
   } catch (err) {
     throw flowError(FlowErrors.STORE_READ_FAILED, `reading flows failed: ${(err as Error).message}`, {}, err);
-  }
-}
-
-/** host:port/database of a connection string, without credentials, for error messages. */
-function where(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.host}${u.pathname}`;
-  } catch {
-    return 'the configured URL';
   }
 }

@@ -1,7 +1,8 @@
 // The embedded flow store: one SQLite file (flows.sqlite beside the graph history) in WAL mode, synced on every
 // commit. Every append is one synchronous transaction, so reads on the same connection never see half of one.
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sqliteBytes } from '@topoflow/graph/history';
 import Database from 'better-sqlite3';
 import { FlowErrors, flowError } from '../../errors.js';
 import type { Flow } from '../../model/flow.js';
@@ -177,16 +178,7 @@ export class SqliteFlowStore implements FlowStore {
   async stats(): Promise<FlowStoreStats> {
     const { db } = this.#use();
     const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    const free = db.pragma('freelist_count', { simple: true }) as number;
-    let wal = 0;
-    try {
-      wal = statSync(`${this.#config.path}-wal`).size;
-    } catch {
-      wal = 0;
-    }
-    return { flows: count('flows'), metrics: count('flow_metrics'), packets: count('flow_packets'), bytes: (pages - free) * pageSize + wal };
+    return { flows: count('flows'), metrics: count('flow_metrics'), packets: count('flow_packets'), bytes: sqliteBytes(db, this.#config.path) };
   }
 }
 
