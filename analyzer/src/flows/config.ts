@@ -63,7 +63,7 @@ export interface FlowServerConfig {
 export const FLOW_STORE_FILE = 'flows.sqlite';
 
 const SWEEP_INTERVAL_MS = 1000;
-const STORE_BATCH_SIZE = 5000;
+const STORE_BATCH_SIZE = 2000;
 
 /** Resolves the flow section against the resolved graph history settings. */
 export function resolveFlowConfig(f: AnalyzerFlowConfig, history: ResolvedHistoryConfig, ws: { maxPending: number; errorLogIntervalMs: number },

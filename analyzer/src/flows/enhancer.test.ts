@@ -13,6 +13,17 @@ const l3 = (uuid: string, a: string, b: string, protocol: 'IPV4' | 'IPV6' = 'IPV
 };
 const l2 = (uuid: string, a: string, b: string): Flow => sampleFlow(uuid, 0, 1, { Link: { Protocol: 'ETHERNET', A: a, B: b, ID: 0 } });
 
+/** The graph, telling `seen` about every index lookup. */
+function counting(graph: MemoryGraph, seen: (field: string, value: unknown) => void): MemoryGraph {
+  return new Proxy(graph, {
+    get(target, prop, receiver) {
+      if (prop === 'lookupNodes') return (field: string, value: unknown) => (seen(field, value), target.lookupNodes(field, value));
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 describe('flow enhancer', () => {
   let graph: MemoryGraph;
   const iface = (tid: string, md: Record<string, unknown>) => graph.addNode({ ID: `n-${tid}`, Metadata: { Name: tid, Type: 'veth', TID: tid, ...md } });
@@ -71,17 +82,42 @@ describe('flow enhancer', () => {
 
   it('looks each address up once per batch', () => {
     const lookups: string[] = [];
-    const view = new Proxy(graph, {
-      get(target, prop, receiver) {
-        if (prop === 'lookupNodes') return (field: string, value: unknown) => (lookups.push(`${field}=${String(value)}`), target.lookupNodes(field, value));
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
+    const view = counting(graph, (field, value) => lookups.push(`${field}=${String(value)}`));
     const flows = Array.from({ length: 50 }, (_, i) => l2(String(i), '02:00:00:00:00:0a', '02:00:00:00:00:0b'));
     new FlowEnhancer(view).enhance(flows);
     assert.deepEqual(lookups, ['MAC=02:00:00:00:00:0a', 'MAC=02:00:00:00:00:0b']);
     assert.ok(flows.every((f) => f.ANodeTID === 't-a' && f.BNodeTID === 't-b'));
+  });
+
+  it('keeps answers across batches while watching, until a node changes an address or its TID', () => {
+    let lookups = 0;
+    const view = counting(graph, () => lookups++);
+    const enhancer = new FlowEnhancer(view);
+    const unwatch = enhancer.watch(graph);
+    const run = () => {
+      const flows = [l2('1', '02:00:00:00:00:0a', '02:00:00:00:00:99')];
+      enhancer.enhance(flows);
+      return ends(flows[0] as Flow);
+    };
+    assert.deepEqual(run(), ['t-a', undefined]);
+    const first = lookups;
+    graph.updateNode('n-t-b', { set: { MTU: 9000 } });
+    graph.addNode({ ID: 'x', Metadata: { Name: 'x', Type: 'netns' } });
+    assert.deepEqual(run(), ['t-a', undefined]);
+    assert.equal(lookups, first, 'changes that move no address keep the answers');
+    graph.addNode({ ID: 'n-new', Metadata: { Name: 'new', Type: 'veth', TID: 't-new', MAC: '02:00:00:00:00:99' } });
+    assert.deepEqual(run(), ['t-a', 't-new']);
+    graph.updateNode('n-t-a', { set: { TID: 't-a2' } });
+    assert.deepEqual(run(), ['t-a2', 't-new']);
+    graph.updateNode('n-new', { set: { MAC: '02:00:00:00:00:98' } });
+    assert.deepEqual(run(), ['t-a2', undefined]);
+    graph.deleteNode('n-t-a');
+    assert.deepEqual(run(), [undefined, undefined]);
+    unwatch();
+    const before = lookups;
+    run();
+    run();
+    assert.ok(lookups > before + 2, 'without watching, every batch looks up again');
   });
 
   it('still resolves on a graph without the indexes, by scanning', () => {

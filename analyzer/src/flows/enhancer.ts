@@ -1,14 +1,19 @@
 // The flow enhancer: names the nodes owning a flow's two ends (ANodeTID, BNodeTID) through the live graph's
 // indexes, as Skydive's old graph enhancer did: Link MACs (MAC, then PeerIntfMAC), or without Link the Network
 // addresses (IPV4/IPV6 entries are CIDRs). Broadcast and multicast give "*", several owners give nothing.
+// Answers are cached per batch, and across batches while no node changes an address or a TID.
 import type { Flow } from '@topoflow/flow';
-import type { GraphView, Node } from '@topoflow/graph';
+import type { GraphEvent, GraphView, Node } from '@topoflow/graph';
 
 /** Node fields the enhancer looks up; the analyzer's graph indexes them all. */
 export const ENHANCER_INDEXES = ['MAC', 'PeerIntfMAC', 'IPV4', 'IPV6', 'TID'] as const;
 
 /** The TID given to a broadcast or multicast end. */
 export const ANY_NODE = '*';
+
+/** Addresses remembered across batches at most; the cache starts over beyond. */
+const MAX_CACHED = 100_000;
+const WATCHED = new Set<string>(ENHANCER_INDEXES);
 
 /** How the ends of one batch were resolved. */
 export interface EnhanceCounts {
@@ -28,14 +33,32 @@ const BROADCAST: Resolution = { tid: ANY_NODE, kind: 'broadcast' };
 /** Resolves flow ends against a graph view. */
 export class FlowEnhancer {
   readonly #graph: GraphView;
+  /** Kept across batches while watch() follows the graph's changes. */
+  #cache: Map<string, Resolution> | undefined;
 
   constructor(graph: GraphView) {
     this.#graph = graph;
   }
 
-  /** Sets ANodeTID/BNodeTID on every flow (in place); addresses are resolved once per call. */
+  /**
+   * Keeps answers across batches, forgetting them whenever a node with an address appears or goes, or changes
+   * an address or its TID. Returns the function that stops watching.
+   */
+  watch(graph: { onAny(listener: (e: GraphEvent) => void): () => void }): () => void {
+    this.#cache = new Map();
+    const off = graph.onAny((e) => {
+      if (this.#cache !== undefined && this.#cache.size > 0 && changesOwners(e)) this.#cache.clear();
+    });
+    return () => {
+      off();
+      this.#cache = undefined;
+    };
+  }
+
+  /** Sets ANodeTID/BNodeTID on every flow (in place); each address is resolved at most once per call. */
   enhance(flows: readonly Flow[]): EnhanceCounts {
-    const cache = new Map<string, Resolution>();
+    const cache = this.#cache ?? new Map<string, Resolution>();
+    if (cache.size > MAX_CACHED) cache.clear();
     const counts: EnhanceCounts = { found: 0, broadcast: 0, ambiguous: 0, unknown: 0 };
     const resolve = (key: string, fn: () => Resolution): Resolution => {
       let r = cache.get(key);
@@ -101,6 +124,19 @@ export class FlowEnhancer {
       if (Array.isArray(v) ? v.some((x) => values.has(x as string)) : values.has(v as string)) out.push(n);
     }
     return out;
+  }
+}
+
+/** True when an event may change which node owns an address. */
+function changesOwners(e: GraphEvent): boolean {
+  switch (e.type) {
+    case 'nodeAdded':
+    case 'nodeDeleted':
+      return ENHANCER_INDEXES.some((k) => k !== 'TID' && e.node.Metadata[k] !== undefined);
+    case 'nodeUpdated':
+      return e.ops.some((op) => WATCHED.has((op.Key.startsWith('Metadata.') ? op.Key.slice(9) : op.Key).split('.')[0] as string));
+    default:
+      return false;
   }
 }
 

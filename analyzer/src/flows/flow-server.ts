@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { type Clock, type ComponentReporter, isAppError } from '@topoflow/common';
 import { type CaptureStats, FLOW_WS_PATH, type Flow } from '@topoflow/flow';
-import type { GraphView } from '@topoflow/graph';
+import type { Graph, GraphView } from '@topoflow/graph';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
@@ -23,8 +23,8 @@ import { CAPTURE_STATS_SCHEMA, FLOW_BATCH_SCHEMA, FLOW_SCHEMA } from './schema.j
 
 /** What the flow server needs. */
 export interface FlowServerDeps {
-  /** The live graph whose indexes resolve flow ends. */
-  graph: GraphView;
+  /** The live graph whose indexes resolve flow ends (its events tell when cached answers go stale). */
+  graph: GraphView & Pick<Graph, 'onAny'>;
   clock: Clock;
   ws: WsServer;
   reporter: ComponentReporter;
@@ -56,6 +56,7 @@ export class FlowServer {
   readonly #queues = new Set<SerialQueue>();
   readonly #log: RateLimitedLog;
   #sweeper: NodeJS.Timeout | undefined;
+  #unwatch: (() => void) | undefined;
   #lastSweep = 0;
   readonly #m;
 
@@ -119,6 +120,7 @@ export class FlowServer {
   async start(): Promise<void> {
     if (this.#sweeper !== undefined) return;
     await this.#history.start();
+    this.#unwatch = this.#enhancer.watch(this.#deps.graph);
     this.#lastSweep = performance.now();
     this.#sweeper = setInterval(() => this.sweep(), this.#config.sweepIntervalMs);
     this.#sweeper.unref();
@@ -128,6 +130,8 @@ export class FlowServer {
   async stop(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#sweeper = undefined;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     await Promise.all([...this.#queues].map((q) => q.idle()));
     await this.#history.stop();
   }
