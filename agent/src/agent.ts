@@ -1,8 +1,10 @@
-// The agent service as one component: puts the host node in its graph, serves its HTTP API, and forwards the
-// graph to an analyzer; stops in reverse order within a bounded time.
+// The agent service as one component: puts the host node in its graph, serves its HTTP API, forwards the graph and
+// the flows of its captures to an analyzer; stops in reverse order (captures first) within a bounded time.
 import { type Address, type Component, type Reporter, stopInOrder, within } from '@topoflow/common';
 import type { MemoryGraph, NodeInput } from '@topoflow/graph';
+import type { CaptureManager } from './capture/manager.js';
 import type { AgentServiceConfig } from './config.js';
+import type { FlowForwarder } from './flows/forwarder.js';
 import type { Forwarder } from './forwarder/forwarder.js';
 import type { AgentApi } from './http/api-server.js';
 import { type TopologyProbe, prepareNamespaces } from '@topoflow/probes';
@@ -17,6 +19,9 @@ export interface AgentParts {
   hostNode: NodeInput;
   reporter: Reporter;
   forwarder: Forwarder;
+  /** The flow link; started before the capture manager, stopped after it so the last flows are sent. */
+  flowForwarder: FlowForwarder;
+  captures: CaptureManager;
   api: AgentApi;
   /** Keeps TID metadata up to date; started before the probes so it sees every node they add. */
   tid: Component;
@@ -53,6 +58,16 @@ export class Agent implements Component {
     return this.#parts.forwarder;
   }
 
+  /** The flow link to the analyzers. */
+  get flowForwarder(): FlowForwarder {
+    return this.#parts.flowForwarder;
+  }
+
+  /** The capture manager (the agent API and analyzer orders start and stop captures through it). */
+  get captures(): CaptureManager {
+    return this.#parts.captures;
+  }
+
   /** Logger, metrics registry and health checks of the agent. */
   get reporter(): Reporter {
     return this.#parts.reporter;
@@ -78,7 +93,7 @@ export class Agent implements Component {
     return this.#state === 'running';
   }
 
-  /** Adds the host node, listens, and starts forwarding (without waiting for an analyzer). */
+  /** Adds the host node, listens, starts the probes, forwarding (without waiting for an analyzer) and captures. */
   async start(): Promise<void> {
     if (this.#state !== 'idle') return;
     this.#state = 'starting';
@@ -95,6 +110,8 @@ export class Agent implements Component {
         this.#started.push(probe);
       }
       await p.forwarder.start();
+      await p.flowForwarder.start();
+      await p.captures.start();
     } catch (err) {
       await this.#release();
       this.#state = 'stopped';
@@ -104,7 +121,7 @@ export class Agent implements Component {
     p.reporter.logger.info({ address: this.address, hostId: p.hostId }, 'agent started');
   }
 
-  /** Stops forwarding and closes the API, within shutdownTimeout. Idempotent. */
+  /** Stops the captures (their last flows are sent), forwarding, the probes and the API, within shutdownTimeout. Idempotent. */
   async stop(): Promise<void> {
     if (this.#state === 'idle') {
       this.#state = 'stopped';
@@ -123,7 +140,9 @@ export class Agent implements Component {
   async #release(): Promise<void> {
     const p = this.#parts;
     const probes = this.#started.splice(0).reverse().map((probe) => () => probe.stop());
-    await stopInOrder([() => p.forwarder.stop(), ...probes, () => p.tid.stop(), () => p.api.stop()], p.reporter.logger, 'agent part failed to stop');
+    await stopInOrder([
+      () => p.captures.stop(), () => p.flowForwarder.stop(), () => p.forwarder.stop(), ...probes, () => p.tid.stop(), () => p.api.stop(),
+    ], p.reporter.logger, 'agent part failed to stop');
   }
 
 }

@@ -1,9 +1,13 @@
-// Builds the agent from its configuration: reporter, graph, host node, then the forwarder and the HTTP API.
+// Builds the agent from its configuration: reporter, graph, host node, then the forwarders (graph and flows), the
+// capture manager and the HTTP API.
 import { hostname } from 'node:os';
 import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
 import { Agent } from './agent.js';
+import { type SourceFactory, type TableFactory, unavailableSourceFactory, unavailableTableFactory } from './capture/factories.js';
+import { CaptureManager } from './capture/manager.js';
 import { type AgentServiceConfig, resolveAgentConfig } from './config.js';
+import { FlowForwarder, flowForwarderConfig } from './flows/forwarder.js';
 import { Forwarder } from './forwarder/forwarder.js';
 import { type HostInfo, hostNode, systemHostInfo } from './host.js';
 import { AgentApi } from './http/api-server.js';
@@ -21,6 +25,18 @@ export interface AgentDeps {
   hostInfo?: HostInfo;
   /** Source of reconnection jitter. */
   random?: () => number;
+  /** Builds each capture's flow table (default: captures are refused with AGENT_CAPTURE_UNAVAILABLE). */
+  tableFactory?: TableFactory;
+  /** Builds each capture's source (default: captures are refused with AGENT_CAPTURE_UNAVAILABLE). */
+  sourceFactory?: SourceFactory;
+}
+
+/**
+ * The flow table and capture sources captures run with: the one place where the built-in implementations are to be
+ * wired in. Until they are, a capture fails with AGENT_CAPTURE_UNAVAILABLE ("flow table not built in").
+ */
+function captureFactories(deps: AgentDeps): { tableFactory: TableFactory; sourceFactory: SourceFactory } {
+  return { tableFactory: deps.tableFactory ?? unavailableTableFactory, sourceFactory: deps.sourceFactory ?? unavailableSourceFactory };
 }
 
 /** Builds an agent (not started). Throws AGENT_CONFIG_INVALID when a setting is unusable. */
@@ -43,6 +59,11 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
   const forwarder = new Forwarder(c, {
     hostId, graph, clock, reporter: reporter.child('forwarder'), ...(deps.random ? { random: deps.random } : {}),
   });
+  const jitter = deps.random ? { random: deps.random } : {};
+  const flowForwarder = new FlowForwarder(flowForwarderConfig(c), { hostId, reporter: reporter.child('flows'), ...jitter });
+  const captures = new CaptureManager({ flow: c.flow, capture: c.capture }, {
+    graph, reporter: reporter.child('capture'), sender: flowForwarder, ...captureFactories(deps),
+  });
   const api = new AgentApi({ listen: c.listen }, {
     hostId, version: packageVersion(new URL('../package.json', import.meta.url)), graph, reporter,
     isReady: () => agent.ready,
@@ -52,13 +73,14 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
       nodesGauge.set(graph.nodeCount);
       edgesGauge.set(graph.edgeCount);
     },
+    captures,
   });
   const host = hostNode(hostId, config.agent.metadata, deps.hostInfo ?? systemHostInfo());
   const tid = new TidMapper({ graph, hostName: hostId, reporter: reporter.child('tid') });
   const probes = buildProbes(config.agent.topology, { graph, hostId, hostNodeId: host.ID as string, reporter, clock });
   // The readiness probe above reads `agent` only when a request arrives, after this line ran.
   const agent: Agent = new Agent(config, {
-    hostId, graph, hostNode: host, reporter, forwarder, api, tid, probes, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, hostNode: host, reporter, forwarder, flowForwarder, captures, api, tid, probes, shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return agent;
 }

@@ -1,68 +1,18 @@
 // The forwarder against a minimal WebSocket server standing in for the analyzer: handshake headers, the Sync on
 // connect, batching, resync after a drop, failover along the analyzer list, and the bounded send queue.
 import assert from 'node:assert/strict';
-import type { IncomingHttpHeaders } from 'node:http';
 import { silentReporter } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
-import { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { FakeAnalyzer, waitFor } from './fake-analyzer.js';
 import { type ForwarderConfig, Forwarder, defaultForwarderConfig } from './forwarder.js';
 import type { AgentMessage } from './framing.js';
 import { Link } from './link.js';
 
-/** A server recording every connection's headers and messages; `refuse` answers upgrades with that status. */
-class FakeAnalyzer {
-  readonly server: WebSocketServer;
-  readonly connections: { headers: IncomingHttpHeaders; frames: AgentMessage[][]; socket: WebSocket }[] = [];
-  refuse = 0;
-
-  private constructor(server: WebSocketServer) {
-    this.server = server;
-    server.on('connection', (socket, request) => {
-      const conn = { headers: request.headers, frames: [] as AgentMessage[][], socket };
-      this.connections.push(conn);
-      socket.on('message', (data) => conn.frames.push(JSON.parse(data.toString()) as AgentMessage[]));
-    });
-  }
-
-  static async start(): Promise<FakeAnalyzer> {
-    const holder: { fake?: FakeAnalyzer } = {};
-    const server = await new Promise<WebSocketServer>((resolve) => {
-      const s: WebSocketServer = new WebSocketServer({
-        host: '127.0.0.1', port: 0, path: '/ws/agent/topology',
-        verifyClient: (_info, cb) => ((holder.fake?.refuse ?? 0) > 0 ? cb(false, holder.fake?.refuse) : cb(true)),
-      }, () => resolve(s));
-    });
-    holder.fake = new FakeAnalyzer(server);
-    return holder.fake;
-  }
-
-  get address(): string {
-    const a = this.server.address();
-    return typeof a === 'object' && a !== null ? `127.0.0.1:${a.port}` : '';
-  }
-
-  get last() {
-    return this.connections[this.connections.length - 1];
-  }
-
-  async stop(): Promise<void> {
-    for (const c of this.connections) c.socket.terminate();
-    await new Promise((r) => this.server.close(r));
-  }
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 const types = (frame: AgentMessage[] | undefined) => (frame ?? []).map((m) => m.Type);
 
 describe('forwarder', () => {
-  let fakes: FakeAnalyzer[] = [];
+  let fakes: FakeAnalyzer<AgentMessage[]>[] = [];
   const forwarders: Forwarder[] = [];
   let graph: MemoryGraph;
   const reporter = silentReporter('agent');
@@ -77,8 +27,8 @@ describe('forwarder', () => {
     await Promise.all(fakes.splice(0).map((f) => f.stop()));
   });
 
-  const fake = async (): Promise<FakeAnalyzer> => {
-    const f = await FakeAnalyzer.start();
+  const fake = async (): Promise<FakeAnalyzer<AgentMessage[]>> => {
+    const f = await FakeAnalyzer.start<AgentMessage[]>('/ws/agent/topology');
     fakes.push(f);
     return f;
   };

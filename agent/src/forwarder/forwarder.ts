@@ -1,12 +1,11 @@
-// The agent→analyzer link: a WebSocket client to /ws/agent/topology that sends a full Sync on every connect,
-// then the graph's events in batches; reconnects with backoff and jitter, failing over along the analyzer list.
-import { performance } from 'node:perf_hooks';
-import { type Clock, type ComponentReporter, formatAddress, parseAddress } from '@topoflow/common';
+// The agent→analyzer graph link: a WebSocket to /ws/agent/topology (kept open by the connector) that sends a full
+// Sync on every connect, then the graph's events in batches.
+import { type Clock, type ComponentReporter, parseAddress } from '@topoflow/common';
 import type { MemoryGraph } from '@topoflow/graph';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { type ResolvedAgentConfig, defaultAgentConfig, resolveAgentConfig } from '../config.js';
 import { AgentErrors } from '../errors.js';
-import { Backoff } from './backoff.js';
+import { AnalyzerConnector } from './connector.js';
 import { Link } from './link.js';
 
 /** Path of the analyzer endpoint agents publish to. */
@@ -44,34 +43,24 @@ export interface AnalyzerLinkStatus {
   QueueLength: number;
 }
 
-const CLOSE_GRACE_MS = 1000;
-
 /** Forwards the agent's graph to one analyzer at a time. */
 export class Forwarder {
   readonly config: ForwarderConfig;
   readonly #deps: ForwarderDeps;
-  readonly #backoff: Backoff;
+  readonly #connector: AnalyzerConnector;
   readonly #m;
-  #index = 0;
-  #socket: WebSocket | undefined;
   #link: Link | undefined;
   #connectTime = 0;
-  #remoteHost = '';
-  #timer: NodeJS.Timeout | undefined;
-  #running = false;
-  #lastAttempt = 0;
 
   constructor(config: ForwarderConfig, deps: ForwarderDeps) {
-    if (config.analyzers.length === 0) throw new Error('the forwarder needs at least one analyzer');
-    for (const a of config.analyzers) parseAddress(a);
     this.config = config;
     this.#deps = deps;
-    this.#backoff = new Backoff(config.reconnectMinMs, config.reconnectMaxMs, deps.random);
+    this.#connector = new AnalyzerConnector(config, {
+      hostId: deps.hostId, path: AGENT_TOPOLOGY_PATH, reporter: deps.reporter, ...(deps.random ? { random: deps.random } : {}),
+      hooks: { opened: (socket, address) => this.#opened(socket, address), closed: () => this.#closed() },
+    });
     const r = deps.reporter;
     this.#m = {
-      connects: r.counter('connects_total', 'Connections to an analyzer that opened'),
-      failures: r.counter('connect_failures_total', 'Connection attempts that failed, by reason', ['reason']),
-      disconnects: r.counter('disconnects_total', 'Open connections that ended'),
       syncs: r.counter('syncs_total', 'Full Sync messages sent'),
       syncElements: r.counter('sync_elements_total', 'Nodes and edges sent in Sync messages'),
       events: r.counter('events_forwarded_total', 'Graph events sent to an analyzer'),
@@ -79,14 +68,7 @@ export class Forwarder {
       bytes: r.counter('bytes_sent_total', 'Bytes of WebSocket messages sent'),
       dropped: r.counter('events_dropped_total', 'Events discarded because the send queue overflowed (a resync follows)', ['reason']),
       overflows: r.counter('queue_overflows_total', 'Connections dropped because the send queue overflowed'),
-      connected: r.gauge('connected', '1 while connected to an analyzer'),
     };
-    r.health('link', () => {
-      if (!this.#running || this.connected) return { ok: true };
-      const age = performance.now() - this.#lastAttempt;
-      const limit = 2 * (this.config.reconnectMaxMs + this.config.connectTimeoutMs) + 1000;
-      return age < limit ? { ok: true, detail: 'reconnecting' } : { ok: false, detail: `no connection attempt for ${Math.round(age)}ms` };
-    });
   }
 
   /** True while a connection is open and forwarding. */
@@ -96,34 +78,19 @@ export class Forwarder {
 
   /** The analyzer currently (or next) used. */
   get analyzer(): string {
-    return this.config.analyzers[this.#index] as string;
+    return this.#connector.analyzer;
   }
 
   /** Starts connecting; resolves at once (the agent runs while no analyzer is reachable). */
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    this.#connect();
+    this.#connector.start();
   }
 
   /** Sends what is queued, closes the connection and clears every timer. Idempotent, bounded. */
   async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const socket = this.#socket;
     this.#link?.flush();
     this.#link?.close();
-    if (socket === undefined || socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const cut = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
-      socket.once('close', () => {
-        clearTimeout(cut);
-        resolve();
-      });
-      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-      else socket.close(1000, 'agent stopping');
-    });
+    await this.#connector.stop();
   }
 
   /** Every configured analyzer with the state of its link, keyed by address. */
@@ -131,58 +98,17 @@ export class Forwarder {
     const out: Record<string, AnalyzerLinkStatus> = {};
     this.config.analyzers.forEach((a, i) => {
       const { host, port } = parseAddress(a);
-      const current = i === this.#index && this.connected;
+      const current = i === this.#connector.index && this.connected;
       out[a] = {
         ServiceType: 'analyzer', ClientProtocol: 'json', Addr: host, Port: port, IsConnected: current,
-        ConnectTime: current ? new Date(this.#connectTime).toISOString() : null, RemoteHost: current ? this.#remoteHost : '',
+        ConnectTime: current ? new Date(this.#connectTime).toISOString() : null, RemoteHost: current ? this.#connector.remoteHost : '',
         IsMaster: current, QueueLength: current ? (this.#link?.queueLength ?? 0) : 0,
       };
     });
     return out;
   }
 
-  #connect(): void {
-    this.#timer = undefined;
-    if (!this.#running) return;
-    this.#lastAttempt = performance.now();
-    const address = this.analyzer;
-    const url = `ws://${formatAddress(parseAddress(address))}${AGENT_TOPOLOGY_PATH}`;
-    const log = this.#deps.reporter.logger;
-    const socket = new WebSocket(url, {
-      headers: { 'X-Host-ID': this.#deps.hostId, 'X-Client-Type': 'agent', 'X-Persistence-Policy': 'DeleteOnDisconnect' },
-      handshakeTimeout: this.config.connectTimeoutMs,
-      perMessageDeflate: false,
-    });
-    this.#socket = socket;
-    let opened = false;
-    let failure = 'error';
-    socket.on('upgrade', (res) => {
-      const h = res.headers['x-host-id'];
-      this.#remoteHost = Array.isArray(h) ? (h[0] ?? '') : (h ?? '');
-    });
-    socket.on('error', (err) => {
-      const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
-      failure = status !== undefined ? `http_${status}` : ((err as { code?: string }).code ?? 'error');
-      if (!opened) log.warn({ analyzer: address, reason: failure, code: AgentErrors.ANALYZER_REFUSED }, 'analyzer connection failed');
-      else log.warn({ analyzer: address, err }, 'analyzer connection error');
-    });
-    socket.on('open', () => {
-      opened = true;
-      this.#opened(socket, address);
-    });
-    socket.on('close', (code, reason) => {
-      if (this.#socket === socket) this.#socket = undefined;
-      if (opened) this.#closed(address, code, reason.toString());
-      else this.#failed(failure);
-    });
-  }
-
   #opened(socket: WebSocket, address: string): void {
-    if (!this.#running) {
-      socket.close(1000, 'agent stopping');
-      return;
-    }
-    this.#backoff.reset();
     this.#connectTime = this.#deps.clock.now();
     const m = this.#m;
     const link = new Link(socket, this.config, {
@@ -200,34 +126,13 @@ export class Forwarder {
     });
     this.#link = link;
     const elements = link.open(this.#deps.graph);
-    m.connects.inc();
     m.syncs.inc();
     m.syncElements.inc(elements);
-    m.connected.set(1);
-    this.#deps.reporter.logger.info({ analyzer: address, remoteHost: this.#remoteHost, elements }, 'connected to analyzer, graph synced');
+    this.#deps.reporter.logger.info({ analyzer: address, remoteHost: this.#connector.remoteHost, elements }, 'connected to analyzer, graph synced');
   }
 
-  #closed(address: string, code: number, reason: string): void {
+  #closed(): void {
     this.#link?.close();
     this.#link = undefined;
-    this.#m.disconnects.inc();
-    this.#m.connected.set(0);
-    if (!this.#running) return;
-    this.#deps.reporter.logger.warn({ analyzer: address, code, reason }, 'analyzer connection lost');
-    // The analyzer that worked gets the first retry; failures then move along the list.
-    this.#schedule();
-  }
-
-  #failed(reason: string): void {
-    this.#m.failures.inc({ reason });
-    if (!this.#running) return;
-    this.#index = (this.#index + 1) % this.config.analyzers.length;
-    this.#schedule();
-  }
-
-  #schedule(): void {
-    if (this.#timer !== undefined) return;
-    const delay = this.#backoff.next();
-    this.#timer = setTimeout(() => this.#connect(), delay);
   }
 }

@@ -1,10 +1,11 @@
-// The agent's own small HTTP API: identity, Skydive-shaped status, health, readiness, Prometheus metrics and
-// the agent's graph (GET /api/topology), so operators and tests can compare it with the analyzer's copy.
-import { type Address, type Reporter, isAppError, parseAddress } from '@topoflow/common';
+// The agent's own small HTTP API: identity, Skydive-shaped status, health, readiness, Prometheus metrics, the
+// agent's graph (GET /api/topology, to compare with the analyzer's copy) and the direct capture API.
+import { type Address, type Reporter, parseAddress } from '@topoflow/common';
 import type { MemoryGraph } from '@topoflow/graph';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { AgentErrors } from '../errors.js';
 import type { AnalyzerLinkStatus } from '../forwarder/forwarder.js';
+import { type CaptureControl, registerCaptureRoutes } from './capture-routes.js';
+import { installAgentErrorHandling } from './errors.js';
 
 /** Settings of the agent API. */
 export interface AgentApiConfig {
@@ -29,6 +30,37 @@ export interface AgentApiDeps {
   topologyProbes(): Record<string, unknown>;
   /** Refreshes sampled gauges before a scrape. */
   beforeScrape(): void;
+  /** The capture manager (POST/GET/DELETE /api/capture). */
+  captures: CaptureControl;
+}
+
+/** Builds the agent's HTTP application with every route (not listening; tests use inject()). */
+export function agentApp(deps: AgentApiDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.reporter.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true } },
+  });
+  installAgentErrorHandling(app, deps.reporter.logger.child({ component: 'http' }));
+  app.get('/api', async () => ({ Host: deps.hostId, Version: deps.version, Service: 'agent' }));
+  app.get('/api/status', async () => ({ Clients: {}, Analyzers: deps.analyzers(), TopologyProbes: deps.topologyProbes(), FlowProbes: [] }));
+  app.get('/api/topology', async () => deps.graph.toJSON());
+  app.get('/metrics', async (_request, reply) => {
+    deps.beforeScrape();
+    const text = await deps.reporter.registry.metrics();
+    return reply.type(deps.reporter.registry.contentType).send(text);
+  });
+  app.get('/healthz', async (_request, reply) => {
+    const { ok, checks } = deps.reporter.checkHealth();
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'failing', checks });
+  });
+  app.get('/readyz', async (_request, reply) => {
+    const ready = deps.isReady();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  registerCaptureRoutes(app, { graph: deps.graph, captures: deps.captures });
+  return app;
 }
 
 /** The HTTP server of the agent. */
@@ -52,14 +84,9 @@ export class AgentApi {
   /** Builds the routes and listens. */
   async start(): Promise<void> {
     if (this.#app !== undefined) return;
-    const app = Fastify({
-      loggerInstance: this.#deps.reporter.logger.child({ component: 'http' }) as FastifyBaseLogger,
-      logController: new LogController({ disableRequestLogging: true }),
-      forceCloseConnections: true,
-    });
+    const app = agentApp(this.#deps);
     this.#app = app;
     try {
-      this.#routes(app);
       const { host, port } = parseAddress(this.config.listen);
       await app.listen({ host, port });
       const bound = app.server.address();
@@ -77,38 +104,5 @@ export class AgentApi {
     this.#app = undefined;
     this.#address = undefined;
     if (app !== undefined) await app.close();
-  }
-
-  #routes(app: FastifyInstance): void {
-    const d = this.#deps;
-    app.setNotFoundHandler(async (request, reply) => reply.code(404).send({
-      statusCode: 404, error: 'Not Found', code: AgentErrors.ROUTE_NOT_FOUND, message: `no route ${request.method} ${request.url}`,
-    }));
-    app.setErrorHandler(async (err, _request, reply) => {
-      const status = isAppError(err) ? err.statusCode : ((err as { statusCode?: number }).statusCode ?? 500);
-      if (status >= 500) d.reporter.logger.error({ err }, 'request failed');
-      const known = isAppError(err) || status < 500;
-      return reply.code(status).send({
-        statusCode: status, error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
-        code: isAppError(err) ? err.code : (known ? AgentErrors.BAD_REQUEST : AgentErrors.INTERNAL_ERROR),
-        message: known ? (err as Error).message : 'internal error',
-      });
-    });
-    app.get('/api', async () => ({ Host: d.hostId, Version: d.version, Service: 'agent' }));
-    app.get('/api/status', async () => ({ Clients: {}, Analyzers: d.analyzers(), TopologyProbes: d.topologyProbes(), FlowProbes: [] }));
-    app.get('/api/topology', async () => d.graph.toJSON());
-    app.get('/metrics', async (_request, reply) => {
-      d.beforeScrape();
-      const text = await d.reporter.registry.metrics();
-      return reply.type(d.reporter.registry.contentType).send(text);
-    });
-    app.get('/healthz', async (_request, reply) => {
-      const { ok, checks } = d.reporter.checkHealth();
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'failing', checks });
-    });
-    app.get('/readyz', async (_request, reply) => {
-      const ready = d.isReady();
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
-    });
   }
 }

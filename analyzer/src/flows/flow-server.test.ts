@@ -71,6 +71,7 @@ describe('flow server', () => {
     const [f1, f2] = live();
     assert.deepEqual([f1?.UUID, f1?.ANodeTID, f1?.BNodeTID, f1?.NodeTID, f1?.CaptureID], ['f1', 'tid-a', 'tid-b', 'tid-1', 'cap-1']);
     assert.equal(f1?.LastRawPackets, undefined, 'raw packets stay out of live flows');
+    assert.deepEqual(analyzer.flows.source.liveRawPackets(['f1', 'f2']), [{ UUID: 'f1', Packet: packets[0] }]);
     assert.deepEqual([f2?.ANodeTID, f2?.BNodeTID, f2?.NodeTID, f2?.CaptureID], ['tid-b', undefined, 'tid-b', 'cap-2']);
     assert.deepEqual(analyzer.flows.source.live({ nodeTIDs: ['tid-b'] }).map((f) => f.UUID), ['f2']);
     assert.deepEqual(analyzer.flows.captureStats(), [stats]);

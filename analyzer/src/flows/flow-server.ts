@@ -202,8 +202,7 @@ export class FlowServer {
     const now = this.#deps.clock.now();
     const ends = this.#enhancer.enhance(flows);
     for (const [result, n] of Object.entries(ends)) if (n > 0) this.#m.ends.inc({ result }, n);
-    const live = flows.map((f) => (f.LastRawPackets === undefined ? f : withoutPackets(f)));
-    const u = this.#live.update(host, live, now);
+    const u = this.#live.update(host, flows, now);
     if (u.evicted > 0) this.#m.evicted.inc(u.evicted);
     if (u.stale > 0) this.#m.stale.inc(u.stale);
     this.#live.updateStats(host, stats, now);
@@ -212,11 +211,6 @@ export class FlowServer {
     this.#m.batches.inc();
     this.#m.live.set(this.#live.size);
   }
-}
-
-function withoutPackets(f: Flow): Flow {
-  const { LastRawPackets: _packets, ...live } = f;
-  return live;
 }
 
 function buffer(data: RawData): Buffer {

@@ -68,6 +68,16 @@ describe('live flows', () => {
     assert.deepEqual(uuids(live, { nodeTIDs: ['n2'] }), ['b', 'a']);
   });
 
+  it('keeps the raw packets of the latest report that had some apart from the flow', () => {
+    const packet = (i: number) => ({ Index: i, Timestamp: 100 + i, Data: 'AAE=' });
+    live.update('h1', [sampleFlow('a', 0, 1, { LastRawPackets: [packet(1), packet(0)] }), sampleFlow('b', 0, 1, { LastRawPackets: [packet(0)] })], 1000);
+    assert.equal(live.get('a')?.LastRawPackets, undefined);
+    live.update('h1', [sampleFlow('a', 0, 2)], 1001);
+    assert.deepEqual(live.rawPackets(['a', 'b', 'zz']).map((r) => `${r.UUID}#${r.Packet.Index}`), ['a#0', 'b#0', 'a#1']);
+    live.update('h1', [sampleFlow('a', 0, 3, { LastRawPackets: [packet(2)] })], 1002);
+    assert.deepEqual(live.rawPackets(['a']).map((r) => r.Packet.Index), [2]);
+  });
+
   it('keeps the newest stats of each capture', () => {
     live.updateStats('h1', [stats('c1', 1), stats('c2', 5)], 1000);
     live.updateStats('h1', [stats('c1', 3)], 1001);

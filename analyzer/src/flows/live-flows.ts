@@ -1,7 +1,8 @@
 // The live flows: the newest report of every flow the agents send, indexed by UUID and by capture node, kept in
 // report order so expiry reads only the oldest entries; finished flows leave after the hold timeout, silent ones
-// after the live TTL, and a full map evicts its least recently reported flow. Capture stats are kept alongside.
-import type { CaptureStats, Flow, FlowSearch } from '@topoflow/flow';
+// after the live TTL, and a full map evicts its least recently reported flow. The raw packets of each flow's
+// latest report that had some, and the stats of each capture, are kept alongside.
+import type { CaptureStats, Flow, FlowRawPacketRecord, FlowSearch, RawPacket } from '@topoflow/flow';
 
 /** Limits of the live flows. */
 export interface LiveFlowsConfig {
@@ -11,7 +12,10 @@ export interface LiveFlowsConfig {
 }
 
 interface Entry {
+  /** The report without its LastRawPackets. */
   flow: Flow;
+  /** LastRawPackets of the latest report that had some. */
+  packets: RawPacket[] | undefined;
   host: string;
   /** Clock time of the last report. */
   seen: number;
@@ -56,7 +60,7 @@ export class LiveFlows {
     return this.#captures.size;
   }
 
-  /** Takes the reports of one batch from `host` (flows without LastRawPackets). */
+  /** Takes the reports of one batch from `host`; their LastRawPackets are kept apart. */
   update(host: string, flows: readonly Flow[], now: number): LiveUpdate {
     const out: LiveUpdate = { stale: 0, evicted: 0 };
     for (const flow of flows) {
@@ -71,7 +75,8 @@ export class LiveFlows {
         this.#remove(oldest, entry);
         out.evicted++;
       }
-      this.#flows.set(flow.UUID, { flow, host, seen: now });
+      const { LastRawPackets: packets, ...bare } = flow;
+      this.#flows.set(flow.UUID, { flow: packets === undefined ? flow : bare, packets: packets ?? held?.packets, host, seen: now });
       this.#perHost.set(host, (this.#perHost.get(host) ?? 0) + 1);
       const tid = flow.NodeTID ?? '';
       let uuids = this.#byNode.get(tid);
@@ -127,6 +132,15 @@ export class LiveFlows {
       for (const uuid of this.#byNode.get(tid) ?? []) if (take((this.#flows.get(uuid) as Entry).flow)) return out;
     }
     return out;
+  }
+
+  /** The raw packets held for the given flows, by Index then UUID. */
+  rawPackets(uuids: readonly string[]): FlowRawPacketRecord[] {
+    const out: FlowRawPacketRecord[] = [];
+    for (const uuid of new Set(uuids)) {
+      for (const p of this.#flows.get(uuid)?.packets ?? []) out.push({ UUID: uuid, Packet: p });
+    }
+    return out.sort((a, b) => a.Packet.Index - b.Packet.Index || (a.UUID < b.UUID ? -1 : a.UUID > b.UUID ? 1 : 0));
   }
 
   /** The held flow of a UUID. */

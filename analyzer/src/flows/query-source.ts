@@ -33,6 +33,10 @@ export class AnalyzerFlowSource implements FlowQuerySource {
     return this.#live.search(search);
   }
 
+  liveRawPackets(uuids: readonly string[]): FlowRawPacketRecord[] {
+    return this.#live.rawPackets(uuids);
+  }
+
   async history(search: FlowSearch, range: FlowTimeRange): Promise<Flow[]> {
     const store = await this.#fresh(range.to);
     if (search.nodeTIDs !== undefined && search.nodeTIDs.length === 0) return [];

@@ -41,4 +41,9 @@ export interface FlowQuerySource {
   metrics(uuids: readonly string[], range: FlowTimeRange): Promise<FlowMetricRecord[]>;
   /** Stored raw packets of the given flows in the range (all when no range), by Index ascending. */
   rawPackets(uuids: readonly string[], range: FlowTimeRange | undefined): Promise<FlowRawPacketRecord[]>;
+  /**
+   * Raw packets the live flows of the given UUIDs carry (their LastRawPackets), by Index ascending; optional:
+   * without it a live RawPackets() is empty.
+   */
+  liveRawPackets?(uuids: readonly string[]): FlowRawPacketRecord[] | Promise<FlowRawPacketRecord[]>;
 }

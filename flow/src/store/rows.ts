@@ -79,7 +79,7 @@ export function flowFromJson(json: string): Flow {
   try {
     return JSON.parse(json) as Flow;
   } catch (err) {
-    throw flowError(FlowErrors.STORE_CORRUPT, 'a stored flow is not valid JSON', {}, err);
+    throw flowError(FlowErrors.STORE_CORRUPT, 'a stored flow is not valid JSON', {}, { cause: err });
   }
 }
 

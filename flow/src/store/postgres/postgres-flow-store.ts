@@ -74,7 +74,7 @@ export class PostgresFlowStore implements FlowStore {
       if ((err as { code?: string }).code === FlowErrors.STORE_SCHEMA_UNSUPPORTED) throw err;
       const reason = err instanceof Error ? err.message || String(err) : String(err);
       throw flowError(FlowErrors.STORE_UNAVAILABLE, `opening the PostgreSQL flow store at ${postgresLocation(this.#config.url)} failed: ${reason}`,
-        { reason, schema: this.#config.schema }, err);
+        { reason, schema: this.#config.schema }, { cause: err });
     }
     this.#pool = pool;
   }
@@ -133,7 +133,7 @@ export class PostgresFlowStore implements FlowStore {
         }
       });
     } catch (err) {
-      throw flowError(FlowErrors.STORE_WRITE_FAILED, `writing flows failed: ${(err as Error).message}`, { flows: flows.length }, err);
+      throw flowError(FlowErrors.STORE_WRITE_FAILED, `writing flows failed: ${(err as Error).message}`, { flows: flows.length }, { cause: err });
     }
   }
 
@@ -194,6 +194,6 @@ async function read<R extends pg.QueryResultRow>(fn: () => Promise<pg.QueryResul
   try {
     return (await fn()).rows;
   } catch (err) {
-    throw flowError(FlowErrors.STORE_READ_FAILED, `reading flows failed: ${(err as Error).message}`, {}, err);
+    throw flowError(FlowErrors.STORE_READ_FAILED, `reading flows failed: ${(err as Error).message}`, {}, { cause: err });
   }
 }

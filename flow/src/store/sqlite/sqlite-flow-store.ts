@@ -73,7 +73,7 @@ export class SqliteFlowStore implements FlowStore {
       if ((err as { code?: string }).code === FlowErrors.STORE_SCHEMA_UNSUPPORTED) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw flowError(FlowErrors.STORE_UNAVAILABLE, `opening the SQLite flow store ${this.#config.path} failed: ${reason}`,
-        { path: this.#config.path, reason }, err);
+        { path: this.#config.path, reason }, { cause: err });
     }
   }
 
@@ -100,7 +100,7 @@ export class SqliteFlowStore implements FlowStore {
         for (const r of rows.packets) sql.insertPacket.run(r);
       }).immediate();
     } catch (err) {
-      throw flowError(FlowErrors.STORE_WRITE_FAILED, `writing flows failed: ${(err as Error).message}`, { flows: rows.flows.length }, err);
+      throw flowError(FlowErrors.STORE_WRITE_FAILED, `writing flows failed: ${(err as Error).message}`, { flows: rows.flows.length }, { cause: err });
     }
   }
 
@@ -135,7 +135,7 @@ export class SqliteFlowStore implements FlowStore {
       return fn();
     } catch (err) {
       if ((err as { code?: string }).code === FlowErrors.STORE_CORRUPT) throw err;
-      throw flowError(FlowErrors.STORE_READ_FAILED, `reading flows failed: ${(err as Error).message}`, {}, err);
+      throw flowError(FlowErrors.STORE_READ_FAILED, `reading flows failed: ${(err as Error).message}`, {}, { cause: err });
     }
   }
 
