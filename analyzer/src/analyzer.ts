@@ -11,6 +11,7 @@ import type { Publishers } from './publisher/publishers.js';
 import type { Subscribers } from './subscriber/subscribers.js';
 import type { WsServer } from './ws/ws-server.js';
 import type { AnalyzerHistory } from './history/history.js';
+import type { FlowServer } from './flows/flow-server.js';
 
 /** Lifecycle state of the analyzer. */
 export type AnalyzerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -26,6 +27,7 @@ export interface AnalyzerParts {
   subscribers: Subscribers;
   publishers: Publishers;
   agents: Agents;
+  flows: FlowServer;
   api: ApiServer;
   shutdownTimeoutMs: number;
 }
@@ -55,6 +57,11 @@ export class Analyzer implements Component {
   /** The agent endpoint. */
   get agents(): Agents {
     return this.#parts.agents;
+  }
+
+  /** The flow server: live flows, flow history and the FlowQuerySource (`flows.source`). */
+  get flows(): FlowServer {
+    return this.#parts.flows;
   }
 
   /** The graph history (store, recorder, time-travel views). */
@@ -99,6 +106,7 @@ export class Analyzer implements Component {
     const p = this.#parts;
     try {
       await p.history.start();
+      await p.flows.start();
       await p.ws.start();
       await p.subscribers.start();
       await p.publishers.start();
@@ -133,7 +141,7 @@ export class Analyzer implements Component {
     const p = this.#parts;
     await stopInOrder(
       [() => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(), () => p.publishers.stop(), () => p.subscribers.stop(),
-        () => p.history.stop()],
+        () => p.flows.stop(), () => p.history.stop()],
       p.reporter.logger, 'analyzer part failed to stop',
     );
   }

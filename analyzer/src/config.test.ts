@@ -16,6 +16,31 @@ describe('analyzer config', () => {
     assert.equal(r.query.timeoutMs, 30_000);
   });
 
+  it('puts flow history in the graph history backend: flows.sqlite beside the history file, or the same schema', () => {
+    const c = defaultAnalyzerServiceConfig().analyzer;
+    c.dataDir = '/data';
+    const r = resolveAnalyzerConfig(c).flows;
+    assert.deepEqual(r.store, { backend: 'sqlite', path: '/data/flows.sqlite', cacheKiB: 64 * 1024 });
+    assert.deepEqual([r.maxBufferSize, r.holdTimeoutMs, r.liveTTLMs, r.maxLiveFlows, r.retentionMs],
+      [100_000, 15_000, 20 * 60_000, 1_000_000, 7 * 24 * 3_600_000]);
+    c.history.sqlite.path = '/elsewhere/h.db';
+    assert.equal((resolveAnalyzerConfig(c).flows.store as { path: string }).path, '/elsewhere/flows.sqlite');
+    c.history.backend = 'postgres';
+    c.history.postgres.url = 'postgres://db/topoflow';
+    assert.deepEqual(resolveAnalyzerConfig(c).flows.store, { backend: 'postgres', url: 'postgres://db/topoflow', schema: 'topoflow', poolSize: 4 });
+    c.history.backend = 'none';
+    assert.deepEqual(resolveAnalyzerConfig(c).flows.store, { backend: 'none' });
+  });
+
+  it('refuses unusable flow settings', () => {
+    const c = defaultAnalyzerServiceConfig().analyzer;
+    c.flow.liveTTL = '10ms';
+    c.flow.maxLiveFlows = 0;
+    c.flow.maxMessageSize = 'lots';
+    assert.throws(() => resolveAnalyzerConfig(c), (err) => isAppError(err, 'ANALYZER_CONFIG_INVALID')
+      && (err.details?.problems as string[]).filter((p) => p.startsWith('analyzer.flow.')).length === 3);
+  });
+
   it('loads through loadConfig with environment overrides', () => {
     const c = loadConfig({
       defaults: defaultAnalyzerServiceConfig(),

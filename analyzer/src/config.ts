@@ -11,6 +11,7 @@ import type { WsServerConfig } from './ws/ws-server.js';
 import {
   type AnalyzerHistoryConfig, type ResolvedHistoryConfig, defaultAnalyzerHistoryConfig, defaultDataDir, resolveHistoryConfig,
 } from './history/config.js';
+import { type AnalyzerFlowConfig, type FlowServerConfig, defaultAnalyzerFlowConfig, resolveFlowConfig } from './flows/config.js';
 
 /** The live graph held by the analyzer. */
 export interface AnalyzerGraphConfig {
@@ -84,6 +85,8 @@ export interface AnalyzerConfig {
   /** Directory of the analyzer's files (history database); '' means /var/lib/topoflow for root, else ~/.local/share/topoflow. */
   dataDir: string;
   history: AnalyzerHistoryConfig;
+  /** The flow server (FLOW_WS_PATH), live flows and flow history. */
+  flow: AnalyzerFlowConfig;
   /** Longest time stop() waits for connections to close. */
   shutdownTimeout: string;
 }
@@ -105,6 +108,7 @@ export function defaultAnalyzerConfig(): AnalyzerConfig {
     agents: { syncBatch: 2000 },
     dataDir: '',
     history: defaultAnalyzerHistoryConfig(),
+    flow: defaultAnalyzerFlowConfig(),
     shutdownTimeout: '10s',
   };
 }
@@ -131,6 +135,7 @@ export interface ResolvedAnalyzerConfig {
   agents: AgentsConfig;
   query: { timeoutMs: number; maxResultSize: number };
   history: ResolvedHistoryConfig;
+  flows: FlowServerConfig;
   shutdownTimeoutMs: number;
 }
 
@@ -162,8 +167,10 @@ export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig
     problems.push(`analyzer.${path}: must be a positive integer`);
     return 1;
   };
+  const checks = { duration, size, count, problem: (m: string) => problems.push(m) };
   const errorLogIntervalMs = duration('ws.errorLogInterval', c.ws.errorLogInterval, 0);
   const maxPending = count('ws.maxPending', c.ws.maxPending);
+  const history = resolveHistoryConfig(c.history, c.dataDir !== '' ? c.dataDir : defaultDataDir(), checks);
   const resolved: ResolvedAnalyzerConfig = {
     api: { listen: c.listen, bodyLimit: size('api.bodyLimit', c.api.bodyLimit), cors: c.api.cors },
     ws: {
@@ -179,9 +186,8 @@ export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig
     publishers: { syncBatch: count('publisher.syncBatch', c.publisher.syncBatch), maxPending, errorLogIntervalMs },
     agents: { syncBatch: count('agents.syncBatch', c.agents.syncBatch), maxPending, errorLogIntervalMs },
     query: { timeoutMs: duration('gremlin.timeout', c.gremlin.timeout, 1), maxResultSize: count('gremlin.maxResultSize', c.gremlin.maxResultSize) },
-    history: resolveHistoryConfig(c.history, c.dataDir !== '' ? c.dataDir : defaultDataDir(), {
-      duration, size, count, problem: (m) => problems.push(m),
-    }),
+    history,
+    flows: resolveFlowConfig(c.flow, history, { maxPending, errorLogIntervalMs }, checks),
     shutdownTimeoutMs: duration('shutdownTimeout', c.shutdownTimeout, 1),
   };
   if (problems.length > 0) {

@@ -1,6 +1,7 @@
 // Fakes for tests of the analyzer and of packages that drive it: a query engine that knows a few fixed
-// queries, and an analyzer started on a free loopback port.
+// queries, an analyzer started on a free loopback port, and a sample flow report.
 import { AppError, silentReporter } from '@topoflow/common';
+import type { Flow } from '@topoflow/flow';
 import { type Edge, type GraphView, MemoryGraph, type Node } from '@topoflow/graph';
 import type { ElementFilter, ParsedQuery, QueryEngine, QueryResult } from '@topoflow/gremlin';
 import type { Analyzer } from './analyzer.js';
@@ -95,3 +96,15 @@ export function sampleEngine(): FakeQueryEngine {
 }
 /** A WebSocket test client speaking the Skydive envelope. */
 export { TestWsClient, refusedUpgrade, type WsMessage } from './ws/test-client.js';
+
+/** A flow report as an agent sends it: Ethernet/IPv4/UDP between two MACs and IPs, captured on node `tid-1`. */
+export function sampleFlow(uuid: string, start: number, last: number, extra: Partial<Flow> = {}): Flow {
+  return {
+    UUID: uuid, LayersPath: 'Ethernet/IPv4/UDP', Application: 'UDP', ParentUUID: '', Start: start, Last: last,
+    Link: { Protocol: 'ETHERNET', A: '02:00:00:00:00:01', B: '02:00:00:00:00:02', ID: 0 },
+    Network: { Protocol: 'IPV4', A: '10.0.0.1', B: '10.0.0.2', ID: 0 },
+    Transport: { Protocol: 'UDP', A: 40000, B: 53, ID: 0 },
+    Metric: { ABPackets: 1, ABBytes: 100, BAPackets: 1, BABytes: 60, Start: start, Last: last },
+    NodeTID: 'tid-1', CaptureID: 'cap-1', RawPacketsCaptured: 0, TrackingID: `t-${uuid}`, L3TrackingID: `l3-${uuid}`, ...extra,
+  };
+}

@@ -15,6 +15,8 @@ import { Subscribers } from './subscriber/subscribers.js';
 import { registerTopologyRoutes } from './topology/routes.js';
 import { WsServer } from './ws/ws-server.js';
 import { AnalyzerHistory } from './history/history.js';
+import { ENHANCER_INDEXES } from './flows/enhancer.js';
+import { FlowServer } from './flows/flow-server.js';
 
 /** What may be injected instead of being built from the configuration. */
 export interface AnalyzerDeps {
@@ -36,7 +38,8 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const listenerErrors = graphReporter.counter('listener_errors_total', 'Graph event listeners that threw');
   const graph = new MemoryGraph({
     host: hostId, origin: `analyzer.${hostId}`,
-    nodeIndexes: config.analyzer.graph.nodeIndexes, edgeIndexes: config.analyzer.graph.edgeIndexes,
+    // The flow enhancer resolves flow ends through these indexes, whatever the configuration lists.
+    nodeIndexes: [...new Set([...config.analyzer.graph.nodeIndexes, ...ENHANCER_INDEXES])], edgeIndexes: config.analyzer.graph.edgeIndexes,
     maxPendingEvents: config.analyzer.graph.maxPendingEvents,
   }, {
     clock,
@@ -50,10 +53,13 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const droppedEvents = graphReporter.counter('events_dropped_total', 'Graph events dropped because the delivery queue was full');
   let droppedSeen = 0;
   const history = new AnalyzerHistory(c.history, { graph, clock, reporter: reporter.child('history') });
+  const ws = new WsServer(c.ws, { hostId, clock, reporter: reporter.child('ws') });
+  const flows = new FlowServer(c.flows, { graph, clock, ws, reporter: reporter.child('flows') });
+  // Flow query seam: `flows.source` (also `analyzer.flows.source`) is the FlowQuerySource over live flows and flow
+  // history; the flow Gremlin steps get it here, e.g. `extensions: [flowExtension({ source: flows.source })]`.
   const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock, ...(history.enabled ? { history } : {}) });
   const queryOptions = { ...c.query };
 
-  const ws = new WsServer(c.ws, { hostId, clock, reporter: reporter.child('ws') });
   const subscribers = new Subscribers(c.subscribers, {
     graph, engine, queryOptions, ws, clock, ...(history.enabled ? { history } : {}), reporter: reporter.child('subscriber'),
   });
@@ -77,6 +83,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
         agents: () => ws.status('agent'),
         publishers: () => ws.status('publisher'),
         subscribers: () => ws.status('subscriber'),
+        flows: () => flows.status(),
         beforeScrape: () => {
           nodesGauge.set(graph.nodeCount);
           edgesGauge.set(graph.edgeCount);
@@ -88,11 +95,12 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => subscribers.register(app),
       (app) => publishers.register(app),
       (app) => agents.register(app),
+      (app) => flows.register(app),
     ],
   });
   // The readiness probe above reads `analyzer` only when a request arrives, after this line ran.
   const analyzer: Analyzer = new Analyzer(config, {
-    hostId, graph, engine, reporter, history, ws, subscribers, publishers, agents, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, engine, reporter, history, ws, subscribers, publishers, agents, flows, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return analyzer;
 }

@@ -6,6 +6,7 @@ export * from './model/capture-types.js';
 export * from './table/contract.js';
 export * from './capture/contract.js';
 export * from './query/contract.js';
+export * from './store/contract.js';
 export * from './transport.js';
 export * from './errors.js';
 export { flowExtension } from './gremlin/extension.js';

@@ -10,6 +10,7 @@ import type { ResolvedHistoryConfig } from './config.js';
 import { HistoryRecorder, MAX_RETRY_MS } from './recorder.js';
 import { WaitingEdges, planRestore } from './restore.js';
 import { createHistoryStore } from './store-factory.js';
+import { Timers } from './timers.js';
 
 /** What the history component needs. */
 export interface AnalyzerHistoryDeps {
@@ -32,10 +33,9 @@ export class AnalyzerHistory implements Component {
   #store: HistoryStore | undefined;
   #openError: string | undefined;
   #restoring = false;
-  #stopped = false;
   #unsubscribe: (() => void) | undefined;
   readonly #waiting = new WaitingEdges();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new Timers();
   #retryMs: number;
   readonly #metrics;
 
@@ -78,9 +78,7 @@ export class AnalyzerHistory implements Component {
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#timers.stop();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     await this.recorder.stop();
@@ -131,11 +129,11 @@ export class AnalyzerHistory implements Component {
       this.#metrics.openErrors.inc();
       this.#metrics.available.set(0);
       log.error({ err, backend: store.backend, retryMs: this.#retryMs }, 'history store cannot be opened; running without history until it can');
-      this.#later(() => this.#open(), this.#retryMs);
+      this.#timers.later(() => this.#open(), this.#retryMs);
       this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
       return;
     }
-    if (this.#stopped) {
+    if (this.#timers.stopped) {
       await store.close();
       return;
     }
@@ -150,9 +148,9 @@ export class AnalyzerHistory implements Component {
     this.recorder.setStore(store);
     log.info({ backend: store.backend }, 'history store open');
     await this.#refreshStats();
-    this.#every(() => this.#refreshStats(), STATS_INTERVAL_MS);
+    this.#timers.every(() => this.#refreshStats(), STATS_INTERVAL_MS);
     const ret = this.#config.retention;
-    if (ret.maxAgeMs > 0 || ret.maxBytes > 0) this.#every(() => this.#prune(), ret.intervalMs);
+    if (ret.maxAgeMs > 0 || ret.maxBytes > 0) this.#timers.every(() => this.#prune(), ret.intervalMs);
   }
 
   async #restore(store: HistoryStore): Promise<void> {
@@ -168,7 +166,7 @@ export class AnalyzerHistory implements Component {
     }
     this.#waiting.add(plan.waiting);
     if (plan.waiting.length > 0) {
-      this.#later(async () => {
+      this.#timers.later(async () => {
         const dropped = this.#waiting.drain();
         const now = this.#deps.clock.now();
         for (const edge of dropped) this.recorder.record({ type: 'edgeDeleted', edge: { ...edge, DeletedAt: now } });
@@ -211,21 +209,5 @@ export class AnalyzerHistory implements Component {
     } catch (err) {
       this.#deps.reporter.logger.error({ err }, 'history retention pass failed');
     }
-  }
-
-  #later(fn: () => Promise<void> | void, ms: number): void {
-    if (this.#stopped) return;
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      void fn();
-    }, ms);
-    this.#timers.add(t);
-  }
-
-  #every(fn: () => Promise<void>, ms: number): void {
-    this.#later(async () => {
-      await fn();
-      this.#every(fn, ms);
-    }, ms);
   }
 }

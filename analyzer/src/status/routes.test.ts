@@ -28,7 +28,7 @@ describe('status routes', () => {
     const pub = await TestWsClient.connect(`${ws}/ws/publisher`, { 'X-Host-ID': 'pub-1', 'X-Client-Type': 'seed' });
     try {
       const body = (await get('/api/status')).json();
-      assert.deepEqual(Object.keys(body).sort(), ['Agents', 'Alerts', 'Captures', 'Peers', 'Probes', 'Publishers', 'Subscribers']);
+      assert.deepEqual(Object.keys(body).sort(), ['Agents', 'Alerts', 'Captures', 'Flows', 'Peers', 'Probes', 'Publishers', 'Subscribers']);
       assert.deepEqual(body.Peers, { Incomers: {}, Outgoers: {} });
       const s = body.Subscribers['ui-1'];
       assert.equal(s.ServiceType, 'webui');

@@ -13,6 +13,8 @@ export interface StatusRoutesDeps {
   agents(): Record<string, ConnectionStatus>;
   publishers(): Record<string, ConnectionStatus>;
   subscribers(): Record<string, ConnectionStatus>;
+  /** The flow server's counts (a Topoflow addition to Skydive's shape). */
+  flows?(): unknown;
   /** Refreshes gauges that are sampled rather than kept up to date. */
   beforeScrape(): void;
 }
@@ -29,6 +31,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
     Alerts: {},
     Captures: {},
     Probes: {},
+    ...(deps.flows ? { Flows: deps.flows() } : {}),
   }));
 
   app.get('/metrics', async (_request, reply) => {

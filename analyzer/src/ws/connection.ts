@@ -6,7 +6,7 @@ import { textFrames } from './frames.js';
 import type { Handshake } from './handshake.js';
 
 /** The WebSocket endpoints of the analyzer. */
-export type Endpoint = 'subscriber' | 'publisher' | 'agent';
+export type Endpoint = 'subscriber' | 'publisher' | 'agent' | 'flow';
 
 /** Why a connection ended (a metric label). */
 export type CloseCause = 'client' | 'slow' | 'pong_timeout' | 'shutdown' | 'error';

@@ -34,7 +34,7 @@ export interface WsServerDeps {
   reporter: ComponentReporter;
 }
 
-const ENDPOINTS: readonly Endpoint[] = ['subscriber', 'publisher', 'agent'];
+const ENDPOINTS: readonly Endpoint[] = ['subscriber', 'publisher', 'agent', 'flow'];
 
 /** Accepted connections and keep-alive for every endpoint. */
 export class WsServer {

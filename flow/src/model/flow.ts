@@ -147,8 +147,21 @@ export interface Flow {
   NodeTID?: string;
   /** ID of the capture resource. */
   CaptureID?: string;
+  /**
+   * TID of the node owning the A end, set by the analyzer: the node whose MAC (then PeerIntfMAC) is Link.A or,
+   * for a flow without Link, whose IPV4/IPV6 entry (a CIDR such as "10.0.0.1/24") holds Network.A; "*" for a
+   * broadcast or multicast address; absent when no node or several nodes match.
+   */
+  ANodeTID?: string;
+  /** TID of the node owning the B end (Link.B, or Network.B without Link), resolved as ANodeTID. */
+  BNodeTID?: string;
   /** Always present. */
   RawPacketsCaptured: number;
+  /**
+   * Raw packets captured since the previous report (RawPacketLimit), on the agent→analyzer link only: the
+   * analyzer stores them apart (FlowStore) and removes them from the flow, as Skydive keeps them out of its JSON.
+   */
+  LastRawPackets?: RawPacket[];
   TCPMetric?: TCPMetric;
   IPMetric?: IPMetric;
   TrackingID: string;

@@ -2,5 +2,8 @@
 export * from './store.js';
 export * from './row-store.js';
 export * from './snapshot-view.js';
-export { SqliteBackend, type SqliteBackendConfig } from './sqlite/sqlite-backend.js';
+export { SqliteBackend, type SqliteBackendConfig, sqliteBytes } from './sqlite/sqlite-backend.js';
 export { PostgresBackend, defaultPostgresBackendConfig, type PostgresBackendConfig, type PostgresBackendDeps } from './postgres/postgres-backend.js';
+export {
+  type PostgresSettings, createPostgresPool, inPostgresTransaction, postgresLocation, postgresSettingsProblem,
+} from './postgres/pool.js';

@@ -5,6 +5,7 @@ import { AppError } from '@topoflow/common';
 import pg from 'pg';
 import { GraphErrors, graphError } from '../../errors.js';
 import type { BackendStats, RowBackend, StoredRow, WriteTransaction } from '../rows.js';
+import { createPostgresPool, inPostgresTransaction, postgresLocation, postgresSettingsProblem } from './pool.js';
 import { writeTransaction } from './postgres-writes.js';
 import { SCHEMA_VERSION, type Statements, TABLES, metaTable, schemaStatements, statements } from './schema.js';
 
@@ -32,8 +33,6 @@ export interface PostgresBackendDeps {
   readonly logger?: { warn(obj: object, msg: string): void };
 }
 
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
 /** History rows in PostgreSQL. */
 export class PostgresBackend implements RowBackend {
   readonly name = 'postgres';
@@ -45,11 +44,9 @@ export class PostgresBackend implements RowBackend {
 
   constructor(config: Pick<PostgresBackendConfig, 'url'> & Partial<PostgresBackendConfig>, deps: PostgresBackendDeps = {}) {
     const c = { ...defaultPostgresBackendConfig(), ...config };
-    const bad = (key: string, message: string) => graphError(GraphErrors.HISTORY_CONFIG_INVALID, message, { key });
-    if (!/^postgres(ql)?:\/\//.test(c.url)) throw bad('url', 'the PostgreSQL history store needs a postgres:// connection string');
-    if (!SCHEMA_NAME.test(c.schema)) throw bad('schema', `'${c.schema}' is not a usable PostgreSQL schema name (letters, digits, _)`);
-    for (const key of ['poolSize', 'pruneChunk', 'connectTimeoutMs'] as const) {
-      if (!Number.isInteger(c[key]) || c[key] < 1) throw bad(key, `${key} must be a positive integer`);
+    const problem = postgresSettingsProblem(c, ['poolSize', 'pruneChunk', 'connectTimeoutMs']);
+    if (problem !== undefined) {
+      throw graphError(GraphErrors.HISTORY_CONFIG_INVALID, `PostgreSQL history store: ${problem.message}`, { key: problem.key });
     }
     this.#config = c;
     this.#deps = deps;
@@ -59,21 +56,14 @@ export class PostgresBackend implements RowBackend {
 
   async open(): Promise<void> {
     if (this.#pool !== undefined) return;
-    const types = new pg.TypeOverrides();
-    // Times, seqs, ids and counts are bigint (int8, OID 20); every value stored here fits a double exactly.
-    types.setTypeParser(20, 'text', Number);
-    const pool = new pg.Pool({
-      connectionString: this.#config.url, max: this.#config.poolSize, connectionTimeoutMillis: this.#config.connectTimeoutMs,
-      keepAlive: true, application_name: 'topoflow-history', types,
-    });
-    pool.on('error', (err) => this.#deps.logger?.warn({ err }, 'idle history database connection failed'));
+    const pool = createPostgresPool(this.#config, 'topoflow-history', this.#deps.logger);
     try {
       await this.#migrate(pool);
     } catch (err) {
       await pool.end().catch(() => undefined);
       if (err instanceof AppError) throw err;
       const reason = err instanceof Error ? err.message || String(err) : String(err);
-      throw graphError(GraphErrors.HISTORY_UNAVAILABLE, `opening the PostgreSQL history store at ${where(this.#config.url)} failed: ${reason}`,
+      throw graphError(GraphErrors.HISTORY_UNAVAILABLE, `opening the PostgreSQL history store at ${postgresLocation(this.#config.url)} failed: ${reason}`,
         { reason, schema: this.#config.schema }, err);
     }
     this.#pool = pool;
@@ -87,7 +77,7 @@ export class PostgresBackend implements RowBackend {
 
   /** Creates the schema when it is new, refuses another version; serialised across processes by an advisory lock. */
   async #migrate(pool: pg.Pool): Promise<void> {
-    await this.#inTransaction(pool, async (client) => {
+    await inPostgresTransaction(pool, async (client) => {
       const name = this.#config.schema;
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`topoflow-history:${name}`]);
       const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name]);
@@ -110,32 +100,8 @@ export class PostgresBackend implements RowBackend {
     return this.#pool;
   }
 
-  /** Runs `fn` between BEGIN and COMMIT on one connection; a connection that fails to roll back is discarded. */
-  async #inTransaction(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    // A connection that fails between two statements emits 'error'; unheard, that would end the process.
-    const onError = (err: Error) => {
-      broken = err;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      await fn(client);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => {
-        broken = e;
-      });
-      throw err;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
-  }
-
   transaction(fn: (tx: WriteTransaction) => Promise<void>): Promise<void> {
-    return this.#inTransaction(this.#use(), (client) => fn(writeTransaction(client, this.#sql)));
+    return inPostgresTransaction(this.#use(), (client) => fn(writeTransaction(client, this.#sql)));
   }
 
   async latestRows(t: number, inclusive: boolean, limit: number, liveOnly = false): Promise<StoredRow[]> {
@@ -154,7 +120,7 @@ export class PostgresBackend implements RowBackend {
     let after = 0;
     for (;;) {
       let last: number | undefined;
-      await this.#inTransaction(pool, async (client) => {
+      await inPostgresTransaction(pool, async (client) => {
         const eids = (await client.query<{ eid: number }>(this.#sql.lockElements, [after, this.#config.pruneChunk])).rows.map((r) => r.eid);
         last = eids[eids.length - 1];
         if (last === undefined) return;
@@ -179,15 +145,5 @@ export class PostgresBackend implements RowBackend {
   async stats(): Promise<BackendStats> {
     const res = await this.#use().query<BackendStats>(this.#sql.stats, [this.#config.schema, TABLES]);
     return res.rows[0] as BackendStats;
-  }
-}
-
-/** host:port/database of a connection string, without credentials, for error messages. */
-function where(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.host}${u.pathname}`;
-  } catch {
-    return 'the configured URL';
   }
 }

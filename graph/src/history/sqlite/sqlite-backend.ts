@@ -217,19 +217,23 @@ export class SqliteBackend implements RowBackend {
   }
 
   async stats(): Promise<BackendStats> {
-    const db = this.#use();
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    const free = db.pragma('freelist_count', { simple: true }) as number;
-    let wal = 0;
-    try {
-      wal = statSync(`${this.#config.path}-wal`).size;
-    } catch {
-      wal = 0;
-    }
     return {
-      bytes: (pages - free) * pageSize + wal,
+      bytes: sqliteBytes(this.#use(), this.#config.path),
       nodeRevisions: this.#counts.node, edgeRevisions: this.#counts.edge, elements: this.#counts.elements,
     };
   }
+}
+
+/** Bytes an SQLite database in WAL mode uses: its pages in use plus its write-ahead log. */
+export function sqliteBytes(db: Db, path: string): number {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  let wal = 0;
+  try {
+    wal = statSync(`${path}-wal`).size;
+  } catch {
+    wal = 0;
+  }
+  return (pages - free) * pageSize + wal;
 }
