@@ -15,6 +15,14 @@ import { Subscribers } from './subscriber/subscribers.js';
 import { registerTopologyRoutes } from './topology/routes.js';
 import { WsServer } from './ws/ws-server.js';
 import { AnalyzerHistory } from './history/history.js';
+import { resolveEtcdConfig } from './etcd/config.js';
+import { EtcdService } from './etcd/etcd-service.js';
+import { registerCaptureRoutes } from './captures/routes.js';
+import { StartupCapture } from './captures/startup.js';
+import { CaptureStore, captureDecoder } from './captures/store.js';
+import { AgentCaptureDispatcher } from './ondemand/dispatcher.js';
+import { OnDemandServer } from './ondemand/ondemand-server.js';
+import { analyzerDataDir } from './config.js';
 
 /** What may be injected instead of being built from the configuration. */
 export interface AnalyzerDeps {
@@ -24,6 +32,8 @@ export interface AnalyzerDeps {
   /** Logging, metrics and health root (default: a new one named "analyzer"). */
   reporter?: Reporter;
   engine?: QueryEngine;
+  /** Environment of the embedded etcd, whose PATH finds the etcd binary (default: the process's). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Builds an analyzer (not started). Throws ANALYZER_CONFIG_INVALID when a setting is unusable. */
@@ -59,6 +69,19 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   });
   const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
   const agents = new Agents(c.agents, { graph, clock, ws, reporter: reporter.child('agents') });
+  const etcd = new EtcdService(resolveEtcdConfig(config.etcd, analyzerDataDir(config.analyzer)), {
+    reporter: reporter.child('etcd'), env: deps.env ?? process.env,
+  });
+  const capturesReporter = reporter.child('captures');
+  const decode = captureDecoder(capturesReporter);
+  const captureStore = etcd.enabled ? new CaptureStore(etcd, decode) : undefined;
+  const onDemand = new OnDemandServer(c.onDemand, {
+    etcd, graph, engine, queryOptions, dispatcher: new AgentCaptureDispatcher(agents), decode, reporter: reporter.child('ondemand'),
+  });
+  const { captureGremlin, captureBPF, captureType } = config.analyzer.startup;
+  const startupCapture = new StartupCapture({ gremlin: captureGremlin, bpf: captureBPF, type: captureType, retryMs: c.onDemand.retryMs }, {
+    store: captureStore, engine, reporter: capturesReporter,
+  });
   const http = reporter.child('http');
   const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
   const api = new ApiServer(c.api, {
@@ -77,6 +100,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
         agents: () => ws.status('agent'),
         publishers: () => ws.status('publisher'),
         subscribers: () => ws.status('subscriber'),
+        captures: () => (etcd.enabled ? onDemand.status() : {}),
         beforeScrape: () => {
           nodesGauge.set(graph.nodeCount);
           edgesGauge.set(graph.edgeCount);
@@ -88,11 +112,13 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => subscribers.register(app),
       (app) => publishers.register(app),
       (app) => agents.register(app),
+      (app) => registerCaptureRoutes(app, { store: captureStore, engine, graph, reporter: capturesReporter }),
     ],
   });
   // The readiness probe above reads `analyzer` only when a request arrives, after this line ran.
   const analyzer: Analyzer = new Analyzer(config, {
-    hostId, graph, engine, reporter, history, ws, subscribers, publishers, agents, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, engine, reporter, history, ws, subscribers, publishers, agents, api, etcd, onDemand, startupCapture,
+    shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return analyzer;
 }

@@ -13,6 +13,8 @@ export interface StatusRoutesDeps {
   agents(): Record<string, ConnectionStatus>;
   publishers(): Record<string, ConnectionStatus>;
   subscribers(): Record<string, ConnectionStatus>;
+  /** The on-demand capture server's state. */
+  captures(): unknown;
   /** Refreshes gauges that are sampled rather than kept up to date. */
   beforeScrape(): void;
 }
@@ -27,7 +29,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
     Publishers: deps.publishers(),
     Subscribers: deps.subscribers(),
     Alerts: {},
-    Captures: {},
+    Captures: deps.captures(),
     Probes: {},
   }));
 
