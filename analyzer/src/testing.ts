@@ -96,6 +96,6 @@ export function sampleEngine(): FakeQueryEngine {
   });
 }
 /** A real etcd on a temp dir and free loopback ports, for tests of captures. */
-export { startTestEtcd, freeLoopbackPort, type TestEtcd } from './etcd/test-etcd.js';
+export { startTestEtcd, startTcpProxy, freeLoopbackPort, type TestEtcd, type TcpProxy } from './etcd/test-etcd.js';
 /** A WebSocket test client speaking the Skydive envelope. */
 export { TestWsClient, refusedUpgrade, type WsMessage } from './ws/test-client.js';

@@ -1,7 +1,7 @@
 // A real etcd for tests: Debian's etcd on a temp data dir and free loopback ports, stopped by its PID (and by the
 // parent-death signal if the test process dies), restartable on the same dir and ports.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentReporter } from '@topoflow/common';
@@ -57,6 +57,58 @@ export async function startTestEtcd(): Promise<TestEtcd> {
     destroy: async () => {
       await etcd.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A loopback TCP relay to an etcd whose link a test can cut and restore (a network failure without stopping etcd). */
+export interface TcpProxy {
+  /** Client URL through the proxy. */
+  readonly endpoint: string;
+  /** Drops every relayed connection and refuses new ones. */
+  cut(): void;
+  /** Relays again. */
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a relay from a free loopback port to `target` (an http://host:port URL). */
+export async function startTcpProxy(target: string): Promise<TcpProxy> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address() as { port: number };
+  const cutAll = () => {
+    for (const s of sockets) s.destroy();
+  };
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    cut: () => {
+      open = false;
+      cutAll();
+    },
+    restore: () => {
+      open = true;
+    },
+    close: () => {
+      cutAll();
+      return new Promise((resolve) => server.close(() => resolve()));
     },
   };
 }
