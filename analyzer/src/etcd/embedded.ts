@@ -119,7 +119,8 @@ export class EmbeddedEtcd {
     const [cmd, argv] = setpriv !== undefined ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', binary, ...args]] : [binary, args];
     this.#stopping = false;
     this.#tail = [];
-    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: a Ctrl-C on the terminal reaches the analyzer, which then stops etcd in order.
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('error', (err) => this.#deps.logger.error({ err }, 'etcd could not be run'));
@@ -131,7 +132,7 @@ export class EmbeddedEtcd {
     });
     child.once('exit', (code, signal) => {
       if (this.#stopping) return;
-      this.#deps.logger.error({ code, signal, stderr: this.stderrTail }, 'etcd exited unexpectedly');
+      this.#deps.logger.error({ code, signal, last: this.#tail.slice(-5).map(summarize) }, 'etcd exited unexpectedly');
       this.#deps.onUnexpectedExit?.({ code, signal, stderr: this.stderrTail });
     });
     if (child.pid !== undefined) writeFileSync(this.pidFile, `${child.pid}\n`);
