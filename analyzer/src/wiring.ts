@@ -3,10 +3,10 @@
 import { hostname } from 'node:os';
 import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
-import { type QueryEngine, createEngine } from '@topoflow/gremlin';
+import { type QueryEngine, type QueryOptions, createEngine } from '@topoflow/gremlin';
 import { Agents } from './agents/agents.js';
 import { Analyzer } from './analyzer.js';
-import { type AnalyzerServiceConfig, resolveAnalyzerConfig } from './config.js';
+import { type AnalyzerServiceConfig, type ResolvedAnalyzerConfig, resolveAnalyzerConfig } from './config.js';
 import { registerElementRoutes } from './elements/routes.js';
 import { ApiServer } from './http/api-server.js';
 import { Publishers } from './publisher/publishers.js';
@@ -69,18 +69,8 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   });
   const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
   const agents = new Agents(c.agents, { graph, clock, ws, reporter: reporter.child('agents') });
-  const etcd = new EtcdService(resolveEtcdConfig(config.etcd, analyzerDataDir(config.analyzer)), {
-    reporter: reporter.child('etcd'), env: deps.env ?? process.env,
-  });
-  const capturesReporter = reporter.child('captures');
-  const decode = captureDecoder(capturesReporter);
-  const captureStore = etcd.enabled ? new CaptureStore(etcd, decode) : undefined;
-  const onDemand = new OnDemandServer(c.onDemand, {
-    etcd, graph, engine, queryOptions, dispatcher: new AgentCaptureDispatcher(agents), decode, reporter: reporter.child('ondemand'),
-  });
-  const { captureGremlin, captureBPF, captureType } = config.analyzer.startup;
-  const startupCapture = new StartupCapture({ gremlin: captureGremlin, bpf: captureBPF, type: captureType, retryMs: c.onDemand.retryMs }, {
-    store: captureStore, engine, reporter: capturesReporter,
+  const { etcd, captureStore, onDemand, startupCapture, capturesReporter } = captureParts(config, c, {
+    graph, engine, queryOptions, agents, reporter, env: deps.env ?? process.env,
   });
   const http = reporter.child('http');
   const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
@@ -121,4 +111,23 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
     shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return analyzer;
+}
+
+/** etcd, the capture store, the on-demand server and the start-up capture. */
+function captureParts(config: AnalyzerServiceConfig, c: ResolvedAnalyzerConfig, deps: {
+  graph: MemoryGraph; engine: QueryEngine; queryOptions: QueryOptions; agents: Agents; reporter: Reporter; env: Record<string, string | undefined>;
+}) {
+  const { graph, engine, queryOptions, agents, reporter } = deps;
+  const etcd = new EtcdService(resolveEtcdConfig(config.etcd, analyzerDataDir(config.analyzer)), { reporter: reporter.child('etcd'), env: deps.env });
+  const capturesReporter = reporter.child('captures');
+  const decode = captureDecoder(capturesReporter);
+  const captureStore = etcd.enabled ? new CaptureStore(etcd, decode) : undefined;
+  const onDemand = new OnDemandServer(c.onDemand, {
+    etcd, graph, engine, queryOptions, dispatcher: new AgentCaptureDispatcher(agents), decode, reporter: reporter.child('ondemand'),
+  });
+  const { captureGremlin, captureBPF, captureType } = config.analyzer.startup;
+  const startupCapture = new StartupCapture({ gremlin: captureGremlin, bpf: captureBPF, type: captureType, retryMs: c.onDemand.retryMs }, {
+    store: captureStore, engine, reporter: capturesReporter,
+  });
+  return { etcd, captureStore, onDemand, startupCapture, capturesReporter };
 }

@@ -27,6 +27,7 @@ export interface CaptureWatchDeps {
 }
 
 const MAX_RETRY_MS = 5000;
+const CANCEL_WAIT_MS = 1000;
 
 /** A list-then-watch loop over /capture/. */
 export class CaptureWatch {
@@ -168,6 +169,12 @@ export class CaptureWatch {
     this.#watcher = undefined;
     this.#watching = false;
     this.#m.watching.set(0);
-    if (w !== undefined) await w.cancel().catch(() => undefined);
+    if (w === undefined) return;
+    // Cancelling waits for etcd's answer; an etcd that does not answer must not hold up a stop.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([w.cancel().catch(() => undefined), new Promise<void>((r) => {
+      timer = setTimeout(r, CANCEL_WAIT_MS);
+    })]);
+    clearTimeout(timer);
   }
 }
