@@ -149,6 +149,18 @@ describe('capture API', function () {
     assert.equal((await call(analyzer, 'POST', '/api/capture', { GremlinQuery: Q })).status, 409);
   });
 
+  it('skips and counts values under /capture/ that are not captures', async () => {
+    const id = (await call(analyzer, 'POST', '/api/capture', { GremlinQuery: Q })).body?.UUID as string;
+    await analyzer.etcd.client!.put('/capture/garbage').value('{not json').exec();
+    await analyzer.etcd.client!.put('/capture/other').value(JSON.stringify({ UUID: 'mismatch', GremlinQuery: Q })).exec();
+    const list = await call(analyzer, 'GET', '/api/capture');
+    assert.equal(list.status, 200);
+    assert.deepEqual(Object.keys(list.body ?? {}), [id]);
+    assert.equal((await call(analyzer, 'GET', '/api/capture/garbage')).status, 404);
+    const bad = await analyzer.reporter.registry.getSingleMetric('topoflow_analyzer_captures_invalid_stored_total')?.get();
+    assert.ok((bad?.values[0]?.value ?? 0) >= 3);
+  });
+
   it('counts the nodes where a capture is active', async () => {
     const id = (await call(analyzer, 'POST', '/api/capture', { GremlinQuery: Q })).body?.UUID as string;
     const g = analyzer.graph;
