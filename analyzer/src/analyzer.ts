@@ -12,6 +12,9 @@ import type { Subscribers } from './subscriber/subscribers.js';
 import type { WsServer } from './ws/ws-server.js';
 import type { AnalyzerHistory } from './history/history.js';
 import type { FlowServer } from './flows/flow-server.js';
+import type { EtcdService } from './etcd/etcd-service.js';
+import type { OnDemandServer } from './ondemand/ondemand-server.js';
+import type { StartupCapture } from './captures/startup.js';
 
 /** Lifecycle state of the analyzer. */
 export type AnalyzerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -29,6 +32,9 @@ export interface AnalyzerParts {
   agents: Agents;
   flows: FlowServer;
   api: ApiServer;
+  etcd: EtcdService;
+  onDemand: OnDemandServer;
+  startupCapture: StartupCapture;
   shutdownTimeoutMs: number;
 }
 
@@ -69,6 +75,16 @@ export class Analyzer implements Component {
     return this.#parts.history;
   }
 
+  /** The capture store's etcd. */
+  get etcd(): EtcdService {
+    return this.#parts.etcd;
+  }
+
+  /** The on-demand capture server. */
+  get onDemand(): OnDemandServer {
+    return this.#parts.onDemand;
+  }
+
   /** The query engine. */
   get engine(): QueryEngine {
     return this.#parts.engine;
@@ -106,12 +122,15 @@ export class Analyzer implements Component {
     const p = this.#parts;
     try {
       await p.history.start();
+      await p.etcd.start();
       await p.flows.start();
       await p.ws.start();
       await p.subscribers.start();
       await p.publishers.start();
       await p.agents.start();
       await p.api.start();
+      await p.onDemand.start();
+      await p.startupCapture.start();
     } catch (err) {
       await this.#release();
       this.#state = 'stopped';
@@ -140,8 +159,8 @@ export class Analyzer implements Component {
   async #release(): Promise<void> {
     const p = this.#parts;
     await stopInOrder(
-      [() => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(), () => p.publishers.stop(), () => p.subscribers.stop(),
-        () => p.flows.stop(), () => p.history.stop()],
+      [() => p.startupCapture.stop(), () => p.onDemand.stop(), () => p.ws.stop(), () => p.api.stop(), () => p.agents.stop(),
+        () => p.publishers.stop(), () => p.subscribers.stop(), () => p.flows.stop(), () => p.history.stop(), () => p.etcd.stop()],
       p.reporter.logger, 'analyzer part failed to stop',
     );
   }

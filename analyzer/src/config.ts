@@ -1,8 +1,10 @@
 // Configuration of the analyzer service: every key with its default, and the checks run before start-up.
-import { AppError, type LogConfig, parseDuration, parseSize } from '@topoflow/common';
+import { AppError, type LogConfig } from '@topoflow/common';
 import { defaultMemoryGraphConfig } from '@topoflow/graph';
 import { type GremlinConfig, defaultGremlinConfig } from '@topoflow/gremlin';
 import { AnalyzerErrors } from './errors.js';
+import { configChecks } from './config-checks.js';
+import { type EtcdConfig, defaultEtcdConfig } from './etcd/config.js';
 import type { AgentsConfig } from './agents/agents.js';
 import type { ApiServerConfig } from './http/api-server.js';
 import type { PublishersConfig } from './publisher/publishers.js';
@@ -71,6 +73,24 @@ export interface AnalyzerAgentsConfig {
   syncBatch: number;
 }
 
+/** A capture the analyzer creates at start when none with the same Gremlin expression exists. */
+export interface AnalyzerStartupConfig {
+  /** Gremlin expression of the capture; '' creates none. */
+  captureGremlin: string;
+  /** BPF filter of the start-up capture. */
+  captureBPF: string;
+  /** Capture type of the start-up capture; '' picks one per node type. */
+  captureType: string;
+}
+
+/** Settings of the on-demand server, which starts and stops captures on the agents. */
+export interface AnalyzerOnDemandConfig {
+  /** Delay that groups graph changes before the captures are evaluated again. */
+  debounce: string;
+  /** Delay before a lost etcd watch is retried (doubles up to 30s). */
+  retryInterval: string;
+}
+
 /** The analyzer section of the configuration. */
 export interface AnalyzerConfig {
   /** HTTP and WebSocket listen address ("host:port"; a bare port means loopback). */
@@ -87,6 +107,8 @@ export interface AnalyzerConfig {
   history: AnalyzerHistoryConfig;
   /** The flow server (FLOW_WS_PATH), live flows and flow history. */
   flow: AnalyzerFlowConfig;
+  startup: AnalyzerStartupConfig;
+  onDemand: AnalyzerOnDemandConfig;
   /** Longest time stop() waits for connections to close. */
   shutdownTimeout: string;
 }
@@ -109,6 +131,8 @@ export function defaultAnalyzerConfig(): AnalyzerConfig {
     dataDir: '',
     history: defaultAnalyzerHistoryConfig(),
     flow: defaultAnalyzerFlowConfig(),
+    startup: { captureGremlin: '', captureBPF: '', captureType: '' },
+    onDemand: { debounce: '300ms', retryInterval: '1s' },
     shutdownTimeout: '10s',
   };
 }
@@ -119,11 +143,13 @@ export type AnalyzerServiceConfig = {
   hostId: string;
   logging: LogConfig;
   analyzer: AnalyzerConfig;
+  /** The capture store (top level, as in Skydive). */
+  etcd: EtcdConfig;
 };
 
 /** Defaults of the service configuration. */
 export function defaultAnalyzerServiceConfig(): AnalyzerServiceConfig {
-  return { hostId: '', logging: { level: 'info', format: 'auto' }, analyzer: defaultAnalyzerConfig() };
+  return { hostId: '', logging: { level: 'info', format: 'auto' }, analyzer: defaultAnalyzerConfig(), etcd: defaultEtcdConfig() };
 }
 
 /** The analyzer settings with durations and sizes converted to numbers, grouped by component. */
@@ -136,41 +162,23 @@ export interface ResolvedAnalyzerConfig {
   query: { timeoutMs: number; maxResultSize: number };
   history: ResolvedHistoryConfig;
   flows: FlowServerConfig;
+  onDemand: { debounceMs: number; retryMs: number };
   shutdownTimeoutMs: number;
+}
+
+/** The analyzer's data directory: analyzer.dataDir, or the default for the user. */
+export function analyzerDataDir(c: AnalyzerConfig): string {
+  return c.dataDir !== '' ? c.dataDir : defaultDataDir();
 }
 
 /** Converts and checks every duration, size and count; throws ANALYZER_CONFIG_INVALID listing each bad key. */
 export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig {
   const problems: string[] = [];
-  const duration = (path: string, v: string, min: number): number => {
-    try {
-      const ms = parseDuration(String(v));
-      if (ms >= min) return ms;
-      problems.push(`analyzer.${path}: must be at least ${min}ms`);
-    } catch {
-      problems.push(`analyzer.${path}: invalid duration "${v}"`);
-    }
-    return min;
-  };
-  const size = (path: string, v: string, allowZero = false): number => {
-    try {
-      const n = parseSize(v);
-      if (n > 0 || (allowZero && n === 0)) return n;
-      problems.push(`analyzer.${path}: must be positive`);
-    } catch {
-      problems.push(`analyzer.${path}: invalid size "${v}"`);
-    }
-    return 1;
-  };
-  const count = (path: string, v: number): number => {
-    if (Number.isInteger(v) && v > 0) return v;
-    problems.push(`analyzer.${path}: must be a positive integer`);
-    return 1;
-  };
-  const checks = { duration, size, count, problem: (m: string) => problems.push(m) };
+  const checks = configChecks('analyzer.', problems);
+  const { duration, size, count } = checks;
   const errorLogIntervalMs = duration('ws.errorLogInterval', c.ws.errorLogInterval, 0);
   const maxPending = count('ws.maxPending', c.ws.maxPending);
-  const history = resolveHistoryConfig(c.history, c.dataDir !== '' ? c.dataDir : defaultDataDir(), checks);
+  const history = resolveHistoryConfig(c.history, analyzerDataDir(c), checks);
   const resolved: ResolvedAnalyzerConfig = {
     api: { listen: c.listen, bodyLimit: size('api.bodyLimit', c.api.bodyLimit), cors: c.api.cors },
     ws: {
@@ -188,6 +196,7 @@ export function resolveAnalyzerConfig(c: AnalyzerConfig): ResolvedAnalyzerConfig
     query: { timeoutMs: duration('gremlin.timeout', c.gremlin.timeout, 1), maxResultSize: count('gremlin.maxResultSize', c.gremlin.maxResultSize) },
     history,
     flows: resolveFlowConfig(c.flow, history, { maxPending, errorLogIntervalMs }, checks),
+    onDemand: { debounceMs: duration('onDemand.debounce', c.onDemand.debounce, 0), retryMs: duration('onDemand.retryInterval', c.onDemand.retryInterval, 10) },
     shutdownTimeoutMs: duration('shutdownTimeout', c.shutdownTimeout, 1),
   };
   if (problems.length > 0) {

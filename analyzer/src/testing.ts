@@ -58,6 +58,8 @@ export function testAnalyzerConfig(tweak: (c: AnalyzerServiceConfig) => void = (
   c.analyzer.subscriber.debounce = '20ms';
   c.analyzer.shutdownTimeout = '5s';
   c.analyzer.history.backend = 'none';
+  // Captures need etcd: tests that use them turn it on (see startTestEtcd).
+  c.etcd.enabled = false;
   tweak(c);
   return c;
 }
@@ -94,6 +96,8 @@ export function sampleEngine(): FakeQueryEngine {
     [SAMPLE_QUERIES.count]: { kind: 'value', value: 3 },
   });
 }
+/** A real etcd on a temp dir and free loopback ports, for tests of captures. */
+export { startTestEtcd, startTcpProxy, freeLoopbackPort, type TestEtcd, type TcpProxy } from './etcd/test-etcd.js';
 /** A WebSocket test client speaking the Skydive envelope. */
 export { TestWsClient, refusedUpgrade, type WsMessage } from './ws/test-client.js';
 

@@ -3,10 +3,10 @@
 import { hostname } from 'node:os';
 import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
-import { type QueryEngine, createEngine } from '@topoflow/gremlin';
+import { type QueryEngine, type QueryOptions, createEngine } from '@topoflow/gremlin';
 import { Agents } from './agents/agents.js';
 import { Analyzer } from './analyzer.js';
-import { type AnalyzerServiceConfig, resolveAnalyzerConfig } from './config.js';
+import { type AnalyzerServiceConfig, type ResolvedAnalyzerConfig, resolveAnalyzerConfig } from './config.js';
 import { registerElementRoutes } from './elements/routes.js';
 import { ApiServer } from './http/api-server.js';
 import { Publishers } from './publisher/publishers.js';
@@ -17,6 +17,14 @@ import { WsServer } from './ws/ws-server.js';
 import { AnalyzerHistory } from './history/history.js';
 import { ENHANCER_INDEXES } from './flows/enhancer.js';
 import { FlowServer } from './flows/flow-server.js';
+import { resolveEtcdConfig } from './etcd/config.js';
+import { EtcdService } from './etcd/etcd-service.js';
+import { registerCaptureRoutes } from './captures/routes.js';
+import { StartupCapture } from './captures/startup.js';
+import { CaptureStore, captureDecoder } from './captures/store.js';
+import { AgentCaptureDispatcher } from './ondemand/dispatcher.js';
+import { OnDemandServer } from './ondemand/ondemand-server.js';
+import { analyzerDataDir } from './config.js';
 
 /** What may be injected instead of being built from the configuration. */
 export interface AnalyzerDeps {
@@ -26,6 +34,8 @@ export interface AnalyzerDeps {
   /** Logging, metrics and health root (default: a new one named "analyzer"). */
   reporter?: Reporter;
   engine?: QueryEngine;
+  /** Environment of the embedded etcd, whose PATH finds the etcd binary (default: the process's). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Builds an analyzer (not started). Throws ANALYZER_CONFIG_INVALID when a setting is unusable. */
@@ -65,6 +75,9 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   });
   const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
   const agents = new Agents(c.agents, { graph, clock, ws, reporter: reporter.child('agents') });
+  const { etcd, captureStore, onDemand, startupCapture, capturesReporter } = captureParts(config, c, {
+    graph, engine, queryOptions, agents, reporter, env: deps.env ?? process.env,
+  });
   const http = reporter.child('http');
   const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
   const api = new ApiServer(c.api, {
@@ -84,6 +97,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
         publishers: () => ws.status('publisher'),
         subscribers: () => ws.status('subscriber'),
         flows: () => flows.status(),
+        captures: () => (etcd.enabled ? onDemand.status() : {}),
         beforeScrape: () => {
           nodesGauge.set(graph.nodeCount);
           edgesGauge.set(graph.edgeCount);
@@ -96,11 +110,32 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => publishers.register(app),
       (app) => agents.register(app),
       (app) => flows.register(app),
+      (app) => registerCaptureRoutes(app, { store: captureStore, engine, graph, reporter: capturesReporter }),
     ],
   });
   // The readiness probe above reads `analyzer` only when a request arrives, after this line ran.
   const analyzer: Analyzer = new Analyzer(config, {
-    hostId, graph, engine, reporter, history, ws, subscribers, publishers, agents, flows, api, shutdownTimeoutMs: c.shutdownTimeoutMs,
+    hostId, graph, engine, reporter, history, ws, subscribers, publishers, agents, flows, api, etcd, onDemand, startupCapture,
+    shutdownTimeoutMs: c.shutdownTimeoutMs,
   });
   return analyzer;
+}
+
+/** etcd, the capture store, the on-demand server and the start-up capture. */
+function captureParts(config: AnalyzerServiceConfig, c: ResolvedAnalyzerConfig, deps: {
+  graph: MemoryGraph; engine: QueryEngine; queryOptions: QueryOptions; agents: Agents; reporter: Reporter; env: Record<string, string | undefined>;
+}) {
+  const { graph, engine, queryOptions, agents, reporter } = deps;
+  const etcd = new EtcdService(resolveEtcdConfig(config.etcd, analyzerDataDir(config.analyzer)), { reporter: reporter.child('etcd'), env: deps.env });
+  const capturesReporter = reporter.child('captures');
+  const decode = captureDecoder(capturesReporter);
+  const captureStore = etcd.enabled ? new CaptureStore(etcd, decode) : undefined;
+  const onDemand = new OnDemandServer(c.onDemand, {
+    etcd, graph, engine, queryOptions, dispatcher: new AgentCaptureDispatcher(agents), decode, reporter: reporter.child('ondemand'),
+  });
+  const { captureGremlin, captureBPF, captureType } = config.analyzer.startup;
+  const startupCapture = new StartupCapture({ gremlin: captureGremlin, bpf: captureBPF, type: captureType, retryMs: c.onDemand.retryMs }, {
+    store: captureStore, engine, reporter: capturesReporter,
+  });
+  return { etcd, captureStore, onDemand, startupCapture, capturesReporter };
 }

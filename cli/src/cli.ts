@@ -7,6 +7,7 @@ import { defaultHistoryFile, shellCommand } from './commands/shell.js';
 import { subscribeCommand } from './commands/subscribe.js';
 import { exportCommand } from './commands/topology-export.js';
 import { importCommand } from './commands/topology-import.js';
+import { captureCreateCommand, captureDeleteCommand, captureGetCommand, captureListCommand } from './commands/capture.js';
 import type { CommandContext } from './commands/context.js';
 import { usageError } from './errors.js';
 import { USAGE } from './usage.js';
@@ -22,6 +23,18 @@ const OPTIONS = {
   count: { type: 'string' },
   at: { type: 'string' },
   window: { type: 'string' },
+  type: { type: 'string' },
+  bpf: { type: 'string' },
+  description: { type: 'string' },
+  'header-size': { type: 'string' },
+  'raw-packets': { type: 'string' },
+  'extra-tcp-metric': { type: 'boolean' },
+  'ip-defrag': { type: 'boolean' },
+  'reassemble-tcp': { type: 'boolean' },
+  'layer-key-mode': { type: 'string' },
+  'sampling-rate': { type: 'string' },
+  'polling-interval': { type: 'string' },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -37,6 +50,13 @@ const ALLOWED: Record<string, readonly (keyof Values)[]> = {
   'client topology import': ['analyzer', 'name'],
   'client topology export': ['analyzer', 'format', 'gremlin'],
   'client subscribe': ['analyzer', 'gremlin', 'partial', 'count'],
+  'client capture create': [
+    'analyzer', 'gremlin', 'type', 'bpf', 'name', 'description', 'header-size', 'raw-packets', 'extra-tcp-metric', 'ip-defrag',
+    'reassemble-tcp', 'layer-key-mode', 'sampling-rate', 'polling-interval', 'port',
+  ],
+  'client capture list': ['analyzer'],
+  'client capture get': ['analyzer'],
+  'client capture delete': ['analyzer'],
   version: [],
 };
 
@@ -44,7 +64,7 @@ const ALLOWED: Record<string, readonly (keyof Values)[]> = {
 export async function runCli(argv: readonly string[], io: Omit<CommandContext, 'analyzer'>, version: string, signal?: AbortSignal): Promise<void> {
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: joinTimeValues(argv), options: OPTIONS, allowPositionals: true, strict: true }) as typeof parsed;
+    parsed = parseArgs({ args: joinDashValues(argv), options: OPTIONS, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (err) {
     throw usageError((err as Error).message);
   }
@@ -86,6 +106,18 @@ export async function runCli(argv: readonly string[], io: Omit<CommandContext, '
       if (!Number.isInteger(count) || count < 0) throw usageError('--count must be a non-negative integer');
       return subscribeCommand(ctx, { gremlin: values.gremlin, partial: values.partial === true, count }, signal);
     }
+    case 'client capture create':
+      want(0, 'no arguments (the capture is given by --gremlin and the other flags)');
+      return captureCreateCommand(ctx, values);
+    case 'client capture list':
+      want(0, 'no arguments');
+      return captureListCommand(ctx);
+    case 'client capture get':
+      want(1, 'one capture UUID');
+      return captureGetCommand(ctx, args[0] as string);
+    case 'client capture delete':
+      want(1, 'one capture UUID');
+      return captureDeleteCommand(ctx, args[0] as string);
     case 'version':
       io.out(`topoflow ${version}\n`);
       return;
@@ -102,12 +134,15 @@ function commandName(positionals: readonly string[]): string {
   return positionals.join(' ');
 }
 
-/** `--at -1m` as `--at=-1m`: relative times start with '-', which parseArgs would take for an option. */
-function joinTimeValues(argv: readonly string[]): string[] {
+/** Options whose value may start with '-' (a relative time, a negative number). */
+const DASH_VALUES = new Set(['--at', '--window', '--header-size', '--raw-packets', '--sampling-rate', '--polling-interval', '--port']);
+
+/** `--at -1m` as `--at=-1m`: such values start with '-', which parseArgs would take for an option. */
+function joinDashValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if ((a === '--at' || a === '--window') && i + 1 < argv.length) out.push(`${a}=${argv[++i] as string}`);
+    if (DASH_VALUES.has(a) && i + 1 < argv.length) out.push(`${a}=${argv[++i] as string}`);
     else out.push(a);
   }
   return out;

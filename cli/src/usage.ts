@@ -19,6 +19,13 @@ Client (talks to a running analyzer; --analyzer HOST:PORT, default $TOPOFLOW_ANA
                                            print the topology (or a sub-graph) as a Skydive dump or DOT
   client subscribe [--gremlin FILTER] [--partial] [--count N]
                                            print the topology, then live changes as JSON lines
+  client capture create --gremlin QUERY [--type T] [--bpf FILTER] [--name N] [--description D]
+         [--header-size N] [--raw-packets N] [--extra-tcp-metric] [--ip-defrag] [--reassemble-tcp]
+         [--layer-key-mode L2|L3] [--sampling-rate N] [--polling-interval N] [--port N]
+                                           capture on the nodes QUERY selects (now and later); prints it
+  client capture list                      print every capture (keyed by UUID, with Count)
+  client capture get UUID                  print one capture
+  client capture delete UUID               delete a capture (its agents stop it)
 
 Other:
   version                                  print the version

@@ -24,6 +24,7 @@ export async function startBenchAnalyzer(size: SyntheticSize): Promise<BenchAnal
   config.analyzer.listen = '127.0.0.1:0';
   // Query benchmarks measure the live graph; filling it must not also write a history file.
   config.analyzer.history.backend = 'none';
+  config.etcd.enabled = false;
   const analyzer = createAnalyzer(config);
   await analyzer.start();
   const summary = buildSynthetic(analyzer.graph, syntheticSpec(size));
@@ -42,6 +43,7 @@ export async function startLoopbackAnalyzer(): Promise<{ analyzer: Analyzer; add
   config.logging.level = 'warn';
   config.analyzer.listen = '127.0.0.1:0';
   config.analyzer.dataDir = mkdtempSync(join(tmpdir(), 'topoflow-bench-'));
+  config.etcd.enabled = false;
   const analyzer = createAnalyzer(config);
   await analyzer.start();
   const a = analyzer.address;

@@ -55,6 +55,10 @@ export class Agents {
   readonly #accepted = new WeakMap<FastifyRequest, Handshake>();
   /** Per host ID, the deletion of a previous connection's subgraph that a new connection must wait for. */
   readonly #cleanups = new Map<string, Promise<void>>();
+  /** The open session of each connected agent host. */
+  readonly #byHost = new Map<string, AgentSession>();
+  readonly #syncedListeners = new Set<(hostId: string) => void>();
+  #serial = 0;
   readonly #log: RateLimitedLog;
   readonly #m;
 
@@ -70,12 +74,25 @@ export class Agents {
       events: r.counter('events_total', 'Forwarded events, by result (ignored: stale, duplicate or dangling)', ['result']),
       malformed: r.counter('malformed_messages_total', 'Messages refused as malformed (the connection is closed), by code', ['code']),
       originsDeleted: r.counter('origins_deleted_total', 'Agent subgraphs deleted on disconnect'),
+      onDemand: r.counter('ondemand_messages_total', 'Messages of the OnDemand namespace received from agents, by type and status class', ['type', 'status']),
     };
   }
 
   /** Connected agents. */
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /** The session of a connected agent, by host ID. */
+  session(hostId: string): AgentSession | undefined {
+    const s = this.#byHost.get(hostId);
+    return s === undefined || s.closed ? undefined : s;
+  }
+
+  /** Calls `listener` with the host ID each time an agent's Sync has been applied; returns the unsubscriber. */
+  onSynced(listener: (hostId: string) => void): () => void {
+    this.#syncedListeners.add(listener);
+    return () => this.#syncedListeners.delete(listener);
   }
 
   /** Nothing to acquire: sessions come with connections. */
@@ -104,6 +121,16 @@ export class Agents {
     }, (socket, request) => this.#open(socket, request, request.compileValidationSchema(ENVELOPE_SCHEMA)));
   }
 
+  #synced(hostId: string): void {
+    for (const listener of this.#syncedListeners) {
+      try {
+        listener(hostId);
+      } catch (err) {
+        this.#deps.reporter.logger.error({ err, hostId }, 'agent sync listener failed');
+      }
+    }
+  }
+
   #open(socket: WebSocket, request: FastifyRequest, validateEnvelope: Validate): void {
     const handshake = this.#accepted.get(request);
     if (handshake === undefined) {
@@ -115,16 +142,22 @@ export class Agents {
     let onClosed = (_cause: CloseCause): void => undefined;
     const conn = ws.accept(ENDPOINT, socket, handshake, (_c, cause) => onClosed(cause));
     const session = new AgentSession(conn, {
-      graph, clock, syncBatch: this.#config.syncBatch,
+      graph, clock, syncBatch: this.#config.syncBatch, serial: ++this.#serial,
       onSync: (outcome, seconds) => {
         m.syncs.inc();
         m.syncSeconds.observe(seconds);
         for (const [result, n] of Object.entries(outcome)) if (n > 0) m.syncElements.inc({ result }, n);
         reporter.logger.info({ hostId: session.hostId, ...outcome }, 'agent graph synced');
+        this.#synced(session.hostId);
       },
       onEvent: (result) => m.events.inc({ result }),
+      onOnDemand: (env) => {
+        m.onDemand.inc({ type: env.Type, status: `${Math.floor(env.Status / 100)}xx` });
+        if (env.Status >= 400) this.#log.warn({ hostId: session.hostId, type: env.Type, status: env.Status, obj: env.Obj }, 'agent reported a failed capture order');
+      },
     });
     this.#sessions.add(session);
+    this.#byHost.set(session.hostId, session);
     const refuse = (err: unknown, env?: { Namespace?: string; Type?: string; UUID?: string | undefined }): void => {
       if (session.closed) return;
       session.close();
@@ -164,6 +197,7 @@ export class Agents {
     });
     onClosed = (cause) => {
       this.#sessions.delete(session);
+      if (this.#byHost.get(session.hostId) === session) this.#byHost.delete(session.hostId);
       session.close();
       const cleanup = queue.idle().then(() => {
         // When the analyzer itself stops, the agent's elements stay as they were (in history too), as after a

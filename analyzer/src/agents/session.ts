@@ -5,7 +5,7 @@ import type { Clock } from '@topoflow/common';
 import { type Edge, type MemoryGraph, type MetadataOp, type Node, diffOps } from '@topoflow/graph';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import type { WsConnection } from '../ws/connection.js';
-import { type Envelope, GRAPH_NAMESPACE } from '../ws/envelope.js';
+import { type Envelope, GRAPH_NAMESPACE, ONDEMAND_NAMESPACE } from '../ws/envelope.js';
 import { type ElementContext, agentEdge, agentNode, agentSync } from './frame.js';
 import { type AgentSyncOutcome, applyAgentSync } from './sync.js';
 
@@ -16,6 +16,10 @@ export interface AgentSessionDeps {
   syncBatch: number;
   onSync(outcome: AgentSyncOutcome, seconds: number): void;
   onEvent(result: 'applied' | 'ignored'): void;
+  /** Sees the agent's messages in the OnDemand namespace (replies to capture orders). */
+  onOnDemand(env: Envelope): void;
+  /** Number of this connection among all agent connections (a reconnection gets a new one). */
+  serial: number;
 }
 
 /** An agent session. */
@@ -23,6 +27,8 @@ export class AgentSession {
   readonly conn: WsConnection;
   readonly hostId: string;
   readonly origin: string;
+  /** Identifies this connection: a reconnection of the same agent gets another number. */
+  readonly serial: number;
   readonly #deps: AgentSessionDeps;
   #closed = false;
   #synced = false;
@@ -32,6 +38,7 @@ export class AgentSession {
     this.#deps = deps;
     this.hostId = conn.handshake.hostId;
     this.origin = `agent.${this.hostId}`;
+    this.serial = deps.serial;
   }
 
   /** True once a Sync was applied. */
@@ -52,6 +59,10 @@ export class AgentSession {
   /** Handles one message; throws an AppError (the caller answers, counts and closes the connection). */
   async onMessage(env: Envelope): Promise<void> {
     if (this.#closed) return;
+    if (env.Namespace === ONDEMAND_NAMESPACE) {
+      this.#deps.onOnDemand(env);
+      return;
+    }
     if (env.Namespace !== GRAPH_NAMESPACE) throw unknownType(env);
     const c = this.#context();
     const g = this.#deps.graph;

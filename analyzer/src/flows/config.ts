@@ -1,7 +1,8 @@
 // Settings of the analyzer's flow server: limits of the agent flow link, how long live flows are kept, and where
 // flow history goes (the graph history's backend: a flows.sqlite file beside it, or the same PostgreSQL schema).
 import { dirname, join } from 'node:path';
-import type { ConfigChecks, ResolvedHistoryConfig } from '../history/config.js';
+import type { ConfigChecks } from '../config-checks.js';
+import type { ResolvedHistoryConfig } from '../history/config.js';
 
 /** The flow section of the analyzer configuration (`analyzer.flow`). */
 export interface AnalyzerFlowConfig {

@@ -2,6 +2,7 @@
 // kept, and how much one time-travel read may return.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { ConfigChecks } from '../config-checks.js';
 
 /** The history section of the analyzer configuration. */
 export interface AnalyzerHistoryConfig {
@@ -80,14 +81,6 @@ export interface ResolvedHistoryConfig {
   restore: boolean;
   restoreGraceMs: number;
   retention: { maxAgeMs: number; maxBytes: number; intervalMs: number };
-}
-
-/** Converters that record a problem and return a fallback, from the analyzer's config resolution. */
-export interface ConfigChecks {
-  duration(path: string, v: string, min: number): number;
-  size(path: string, v: string, allowZero?: boolean): number;
-  count(path: string, v: number): number;
-  problem(message: string): void;
 }
 
 /** Resolves the history section; `dataDir` is the analyzer's resolved data directory. */

@@ -80,7 +80,7 @@ describe('status routes', () => {
     reporter.child('loop').health('tick', () => ({ ok: healthy }));
     registerStatusRoutes(app, {
       hostId: 'h', version: '1', reporter, isReady: () => false,
-      agents: () => ({}), publishers: () => ({}), subscribers: () => ({}), beforeScrape: () => undefined,
+      agents: () => ({}), publishers: () => ({}), subscribers: () => ({}), captures: () => ({}), beforeScrape: () => undefined,
     });
     try {
       assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 503);

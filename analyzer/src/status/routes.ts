@@ -15,6 +15,8 @@ export interface StatusRoutesDeps {
   subscribers(): Record<string, ConnectionStatus>;
   /** The flow server's counts (a Topoflow addition to Skydive's shape). */
   flows?(): unknown;
+  /** The on-demand capture server's state. */
+  captures(): unknown;
   /** Refreshes gauges that are sampled rather than kept up to date. */
   beforeScrape(): void;
 }
@@ -29,7 +31,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
     Publishers: deps.publishers(),
     Subscribers: deps.subscribers(),
     Alerts: {},
-    Captures: {},
+    Captures: deps.captures(),
     Probes: {},
     ...(deps.flows ? { Flows: deps.flows() } : {}),
   }));

@@ -7,6 +7,9 @@ import { type Validate, checkSchema } from '../elements/element-input.js';
 /** The namespace of graph messages. */
 export const GRAPH_NAMESPACE = 'Graph';
 
+/** The namespace of capture orders between the analyzer and its agents. */
+export const ONDEMAND_NAMESPACE = 'OnDemand';
+
 /** Type of the reply sent for a message that could not be handled (a Topoflow addition to the protocol). */
 export const ERROR_TYPE = 'Error';
 

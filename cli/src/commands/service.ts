@@ -1,6 +1,6 @@
 // `topoflow analyzer`, `topoflow agent` and `topoflow allinone`: load the one configuration file (hostId, logging,
 // analyzer, agent), run the service(s) until signalled, and stop cleanly.
-import { type AnalyzerServiceConfig, createAnalyzer, defaultAnalyzerConfig, runAnalyzer } from '@topoflow/analyzer';
+import { type AnalyzerServiceConfig, createAnalyzer, defaultAnalyzerConfig, defaultEtcdConfig, runAnalyzer } from '@topoflow/analyzer';
 import { type AgentServiceConfig, createAgent, defaultAgentConfig, runAgent } from '@topoflow/agent';
 import { type Address, type LogConfig, Reporter, createLogger, dumpConfig, formatAddress, loadConfig, stopInOrder, untilSignalled } from '@topoflow/common';
 import type { CommandContext } from './context.js';
@@ -10,12 +10,15 @@ export type TopoflowConfig = {
   hostId: string;
   logging: LogConfig;
   analyzer: AnalyzerServiceConfig['analyzer'];
+  etcd: AnalyzerServiceConfig['etcd'];
   agent: AgentServiceConfig['agent'];
 };
 
 /** Defaults of the configuration file (etc/topoflow.yml.default lists exactly these). */
 export function defaultTopoflowConfig(): TopoflowConfig {
-  return { hostId: '', logging: { level: 'info', format: 'auto' }, analyzer: defaultAnalyzerConfig(), agent: defaultAgentConfig() };
+  return {
+    hostId: '', logging: { level: 'info', format: 'auto' }, analyzer: defaultAnalyzerConfig(), etcd: defaultEtcdConfig(), agent: defaultAgentConfig(),
+  };
 }
 
 /** The services the CLI runs. */
@@ -28,8 +31,8 @@ export async function serviceCommand(ctx: CommandContext, name: ServiceName, fil
     ctx.out(dumpConfig(config));
     return;
   }
-  const { hostId, logging } = config;
-  if (name === 'analyzer') return runAnalyzer({ hostId, logging, analyzer: config.analyzer });
+  const { hostId, logging, etcd } = config;
+  if (name === 'analyzer') return runAnalyzer({ hostId, logging, analyzer: config.analyzer, etcd });
   if (name === 'agent') return runAgent({ hostId, logging, agent: config.agent });
   return runAllInOne(config);
 }
@@ -44,7 +47,7 @@ function reachable(a: Address): string {
 async function runAllInOne(config: TopoflowConfig): Promise<void> {
   const logger = createLogger(config.logging);
   const log = logger.child({ component: 'main' });
-  const analyzer = createAnalyzer({ hostId: config.hostId, logging: config.logging, analyzer: config.analyzer }, {
+  const analyzer = createAnalyzer({ hostId: config.hostId, logging: config.logging, analyzer: config.analyzer, etcd: config.etcd }, {
     reporter: new Reporter('analyzer', { logger, defaultMetrics: true }),
   });
   await analyzer.start();

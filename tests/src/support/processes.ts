@@ -43,6 +43,16 @@ export function runTopoflow(args: readonly string[], opts: { env?: Record<string
   });
 }
 
+/**
+ * The etcd settings of a test analyzer: off unless the test sets TOPOFLOW_ETCD_ENABLED=true, then on free loopback
+ * ports (unless the test chose them), so analyzers started side by side never share an etcd.
+ */
+async function etcdEnv(env: Record<string, string>): Promise<Record<string, string>> {
+  if (env.TOPOFLOW_ETCD_ENABLED !== 'true') return { TOPOFLOW_ETCD_ENABLED: 'false' };
+  if (env.TOPOFLOW_ETCD_LISTEN !== undefined || env.TOPOFLOW_ETCD_EMBEDDED === 'false') return {};
+  return { TOPOFLOW_ETCD_LISTEN: `127.0.0.1:${await freePort()}`, TOPOFLOW_ETCD_PEER_LISTEN: `127.0.0.1:${await freePort()}` };
+}
+
 /** A long-running topoflow service started by a test. */
 export class ServiceProcess {
   readonly child: ChildProcess;
@@ -73,7 +83,10 @@ export class ServiceProcess {
     const ownDataDir = command !== 'agent' && env.TOPOFLOW_ANALYZER_DATA_DIR === undefined
       ? mkdtempSync(join(tmpdir(), 'topoflow-data-')) : undefined;
     const child = spawn(process.execPath, [CLI_MAIN, command, ...args], {
-      env: { ...process.env, ...listen, TOPOFLOW_LOGGING_FORMAT: 'json', ...(ownDataDir ? { TOPOFLOW_ANALYZER_DATA_DIR: ownDataDir } : {}), ...env },
+      env: {
+        ...process.env, ...listen, TOPOFLOW_LOGGING_FORMAT: 'json', ...(ownDataDir ? { TOPOFLOW_ANALYZER_DATA_DIR: ownDataDir } : {}),
+        ...(command !== 'agent' ? await etcdEnv(env) : {}), ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const svc = new ServiceProcess(child, address, ownDataDir);

@@ -1,0 +1,300 @@
+// The on-demand server: keeps every capture of etcd applied to the live graph. Each capture is resolved to nodes
+// (its Gremlin expression, capturable nodes, a capture type per node) and the owning agents get CaptureStart and
+// CaptureStop orders; graph changes re-run the resolution after a debounce, an agent's (re)connection re-sends its
+// starts, and a node still carrying a capture that no longer exists gets a stop.
+import type { Component, ComponentReporter } from '@topoflow/common';
+import type { GraphEvent, MemoryGraph } from '@topoflow/graph';
+import type { QueryEngine, QueryOptions } from '@topoflow/gremlin';
+import type { Capture } from '../captures/capture.js';
+import { captureEntries } from '../captures/count.js';
+import type { CaptureDecoder } from '../captures/store.js';
+import type { EtcdService } from '../etcd/etcd-service.js';
+import { RateLimitedLog } from '../ws/rate-limited-log.js';
+import { CaptureWatch } from './capture-watch.js';
+import type { CaptureDispatcher } from './dispatcher.js';
+import { movesCaptures, touchesCaptures } from './relevance.js';
+import { resolveCapture } from './resolver.js';
+
+/** Settings of the on-demand server. */
+export interface OnDemandConfig {
+  /** Delay grouping graph changes before the captures are resolved again. */
+  debounceMs: number;
+  /** First delay before a failed etcd list or a lost watch is retried. */
+  retryMs: number;
+}
+
+/** What the on-demand server needs. */
+export interface OnDemandDeps {
+  etcd: EtcdService;
+  graph: MemoryGraph;
+  engine: QueryEngine;
+  queryOptions: QueryOptions;
+  dispatcher: CaptureDispatcher;
+  decode: CaptureDecoder;
+  reporter: ComponentReporter;
+}
+
+/** A start sent for a node: to which agent, on which of its connections. */
+interface Assignment {
+  host: string;
+  connection: number;
+}
+
+/** The on-demand server's view, for /api/status. */
+export interface OnDemandStatus {
+  IsMaster: boolean;
+  Watching: boolean;
+  Revision: number;
+  Captures: number;
+  Assignments: number;
+  /** Per capture ID, why it does not run on some nodes (NodeID '' when its Gremlin expression failed). */
+  Errors: Record<string, { NodeID: string; Error: string }[]>;
+}
+
+/** Captures evaluated between two yields to the event loop. */
+const YIELD_EVERY = 50;
+
+/** Applies the captures of etcd to the agents. */
+export class OnDemandServer implements Component {
+  readonly #config: OnDemandConfig;
+  readonly #deps: OnDemandDeps;
+  readonly #watch: CaptureWatch;
+  readonly #captures = new Map<string, Capture>();
+  /** Per capture ID, per node ID, where a start was sent. */
+  readonly #assigned = new Map<string, Map<string, Assignment>>();
+  readonly #errors = new Map<string, Map<string, string>>();
+  /** Stops sent for captures that no longer exist: `<nodeId>\0<captureId>` → connection. */
+  readonly #orphanStops = new Map<string, number>();
+  readonly #dirty = new Set<string>();
+  #dirtyAll = false;
+  #sweep = false;
+  #loaded = false;
+  #running = false;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+  #wantAt = Infinity;
+  #busy: Promise<void> | undefined;
+  #unsubscribe: (() => void)[] = [];
+  readonly #log: RateLimitedLog;
+  readonly #m;
+
+  constructor(config: OnDemandConfig, deps: OnDemandDeps) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#watch = new CaptureWatch({
+      etcd: deps.etcd, decode: deps.decode, reporter: deps.reporter, retryMs: config.retryMs,
+      handlers: { reset: (c) => this.#reset(c), put: (c) => this.#put(c), delete: (id) => this.#delete(id) },
+    });
+    this.#log = new RateLimitedLog(deps.reporter.logger, 10_000);
+    const r = deps.reporter;
+    this.#m = {
+      captures: r.gauge('captures', 'Captures known from etcd'),
+      assignments: r.gauge('assignments', 'Nodes a capture was started on'),
+      starts: r.counter('starts_total', 'CaptureStart orders sent to agents'),
+      stops: r.counter('stops_total', 'CaptureStop orders sent to agents'),
+      runs: r.counter('evaluations_total', 'Evaluations of captures against the graph'),
+      seconds: r.histogram('evaluation_duration_seconds', 'Time to evaluate the captures due', [0.001, 0.01, 0.1, 1, 10]),
+      errors: r.counter('errors_total', 'Captures that could not be resolved (query) or run on a node (type)', ['kind']),
+    };
+  }
+
+  /** The watch on /capture/ (revision, state). */
+  get watch(): CaptureWatch {
+    return this.#watch;
+  }
+
+  /** Resolves once no evaluation runs or is due (tests). */
+  async idle(): Promise<void> {
+    while (this.#busy !== undefined || this.#timer !== undefined) {
+      await (this.#busy ?? new Promise((r) => setTimeout(r, 10)));
+    }
+  }
+
+  /** Follows the graph and the agents, then lists and watches etcd (an unreachable etcd is retried). */
+  async start(): Promise<void> {
+    if (this.#running || !this.#deps.etcd.enabled) return;
+    this.#running = true;
+    this.#unsubscribe = [
+      this.#deps.graph.onAny((ev) => this.#onGraphEvent(ev)),
+      this.#deps.dispatcher.onAgentSynced(() => this.#request({ all: true, sweep: true }, this.#config.debounceMs)),
+    ];
+    await this.#watch.start();
+  }
+
+  /** Stops watching and evaluating; running captures keep running on the agents. Idempotent. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const u of this.#unsubscribe.splice(0)) u();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#watch.stop();
+    await this.#busy;
+  }
+
+  /** What runs where and what failed. */
+  status(): OnDemandStatus {
+    const errors: OnDemandStatus['Errors'] = {};
+    for (const [id, m] of this.#errors) errors[id] = [...m].map(([NodeID, Error]) => ({ NodeID, Error }));
+    let assignments = 0;
+    for (const m of this.#assigned.values()) assignments += m.size;
+    return {
+      IsMaster: this.#running, Watching: this.#watch.watching, Revision: this.#watch.revision,
+      Captures: this.#captures.size, Assignments: assignments, Errors: errors,
+    };
+  }
+
+  #reset(captures: Capture[]): void {
+    const next = new Map(captures.map((c) => [c.UUID, c]));
+    for (const id of this.#captures.keys()) if (!next.has(id)) this.#dirty.add(id);
+    this.#captures.clear();
+    for (const [id, c] of next) this.#captures.set(id, c);
+    this.#loaded = true;
+    this.#m.captures.set(this.#captures.size);
+    this.#request({ all: true, sweep: true }, 0);
+  }
+
+  #put(c: Capture): void {
+    this.#captures.set(c.UUID, c);
+    this.#m.captures.set(this.#captures.size);
+    this.#request({ ids: [c.UUID] }, 0);
+  }
+
+  #delete(id: string): void {
+    this.#captures.delete(id);
+    this.#m.captures.set(this.#captures.size);
+    this.#request({ ids: [id], sweep: true }, 0);
+  }
+
+  #onGraphEvent(ev: GraphEvent): void {
+    if (!this.#running) return;
+    if (this.#loaded && touchesCaptures(ev) && 'node' in ev && captureEntries(ev.node).some((e) => !this.#captures.has(e.ID))) {
+      this.#request({ sweep: true }, this.#config.debounceMs);
+    }
+    if (this.#captures.size === 0 && this.#assigned.size === 0) return;
+    if (movesCaptures(ev)) this.#request({ all: true }, this.#config.debounceMs);
+  }
+
+  /** Marks work as due within `delayMs`; one evaluation runs at a time, work marked meanwhile runs after it. */
+  #request(work: { ids?: string[]; all?: boolean; sweep?: boolean }, delayMs: number): void {
+    for (const id of work.ids ?? []) this.#dirty.add(id);
+    if (work.all === true) this.#dirtyAll = true;
+    if (work.sweep === true) this.#sweep = true;
+    this.#wantAt = Math.min(this.#wantAt, Date.now() + delayMs);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (!this.#running || this.#busy !== undefined) return;
+    if (this.#dirty.size === 0 && !this.#dirtyAll && !this.#sweep) return;
+    if (this.#timer !== undefined && this.#timerAt <= this.#wantAt) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = this.#wantAt;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#busy = this.#run()
+        .catch((err: unknown) => this.#deps.reporter.logger.error({ err }, 'capture evaluation failed'))
+        .finally(() => {
+          this.#busy = undefined;
+          this.#schedule();
+        });
+    }, Math.max(0, this.#wantAt - Date.now()));
+    this.#timer.unref();
+  }
+
+  async #run(): Promise<void> {
+    const ids = new Set(this.#dirty);
+    if (this.#dirtyAll) for (const id of [...this.#captures.keys(), ...this.#assigned.keys()]) ids.add(id);
+    const sweep = this.#sweep;
+    this.#dirty.clear();
+    this.#dirtyAll = false;
+    this.#sweep = false;
+    this.#wantAt = Infinity;
+    const end = this.#m.seconds.startTimer();
+    this.#m.runs.inc();
+    let n = 0;
+    for (const id of ids) {
+      if (!this.#running) return;
+      await this.#reconcile(id);
+      if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
+    }
+    if (sweep && this.#loaded) this.#sweepOrphans();
+    let assignments = 0;
+    for (const m of this.#assigned.values()) assignments += m.size;
+    this.#m.assignments.set(assignments);
+    end();
+  }
+
+  async #reconcile(id: string): Promise<void> {
+    const { graph, engine, queryOptions, dispatcher } = this.#deps;
+    const capture = this.#captures.get(id);
+    const assigned = this.#assigned.get(id) ?? new Map<string, Assignment>();
+    if (capture === undefined) {
+      for (const [nodeId, a] of assigned) this.#stop(a.host, nodeId, id);
+      this.#assigned.delete(id);
+      this.#errors.delete(id);
+      return;
+    }
+    const r = await resolveCapture(capture, graph, engine, queryOptions);
+    if (this.#captures.get(id) !== capture || !this.#running) return;
+    if (r.queryError !== undefined) {
+      this.#setErrors(id, new Map([['', r.queryError]]), 'query');
+      return;
+    }
+    for (const [nodeId, t] of r.targets) {
+      const connection = dispatcher.connection(t.host);
+      if (connection === undefined) {
+        assigned.delete(nodeId);
+        continue;
+      }
+      if (assigned.get(nodeId)?.connection === connection) continue;
+      if (dispatcher.start(t.host, { NodeID: nodeId, Capture: { ...capture }, ProbeType: t.probeType })) {
+        assigned.set(nodeId, { host: t.host, connection });
+        this.#m.starts.inc();
+      }
+    }
+    for (const [nodeId, a] of assigned) {
+      if (r.targets.has(nodeId)) continue;
+      this.#stop(a.host, nodeId, id);
+      assigned.delete(nodeId);
+    }
+    if (assigned.size > 0) this.#assigned.set(id, assigned);
+    else this.#assigned.delete(id);
+    this.#setErrors(id, r.errors, 'type');
+  }
+
+  #stop(host: string, nodeId: string, captureId: string): boolean {
+    const sent = this.#deps.dispatcher.stop(host, { NodeID: nodeId, CaptureID: captureId });
+    if (sent) this.#m.stops.inc();
+    return sent;
+  }
+
+  #setErrors(id: string, errors: Map<string, string>, kind: 'query' | 'type'): void {
+    const before = this.#errors.get(id);
+    for (const [nodeId, error] of errors) {
+      if (before?.get(nodeId) === error) continue;
+      this.#m.errors.inc({ kind });
+      this.#log.warn({ capture: id, node: nodeId || undefined, error }, 'capture cannot run');
+    }
+    if (errors.size > 0) this.#errors.set(id, errors);
+    else this.#errors.delete(id);
+  }
+
+  /** Sends a stop, once per agent connection, for every capture a node carries that no longer exists. */
+  #sweepOrphans(): void {
+    const { graph, dispatcher } = this.#deps;
+    const seen = new Set<string>();
+    for (const n of graph.nodes()) {
+      if (n.Metadata.Captures === undefined) continue;
+      for (const e of captureEntries(n)) {
+        if (this.#captures.has(e.ID)) continue;
+        const key = `${n.ID}\u0000${e.ID}`;
+        seen.add(key);
+        const connection = dispatcher.connection(n.Host);
+        if (connection === undefined || this.#orphanStops.get(key) === connection) continue;
+        if (this.#stop(n.Host, n.ID, e.ID)) this.#orphanStops.set(key, connection);
+      }
+    }
+    for (const key of this.#orphanStops.keys()) if (!seen.has(key)) this.#orphanStops.delete(key);
+  }
+}
