@@ -2,6 +2,7 @@
 // subscriber, publisher and agent endpoints and the HTTP server with every route, in dependency order.
 import { hostname } from 'node:os';
 import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
+import { compileBpf, flowExtension } from '@topoflow/flow';
 import { MemoryGraph } from '@topoflow/graph';
 import { type QueryEngine, type QueryOptions, createEngine } from '@topoflow/gremlin';
 import { Agents } from './agents/agents.js';
@@ -65,9 +66,9 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const history = new AnalyzerHistory(c.history, { graph, clock, reporter: reporter.child('history') });
   const ws = new WsServer(c.ws, { hostId, clock, reporter: reporter.child('ws') });
   const flows = new FlowServer(c.flows, { graph, clock, ws, reporter: reporter.child('flows') });
-  // Flow query seam: `flows.source` (also `analyzer.flows.source`) is the FlowQuerySource over live flows and flow
-  // history; the flow Gremlin steps get it here, e.g. `extensions: [flowExtension({ source: flows.source })]`.
-  const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock, ...(history.enabled ? { history } : {}) });
+  // The flow Gremlin steps read live flows and flow history through the flow server's source.
+  const extensions = [flowExtension({ source: flows.source, compileBpf: packetFilter })];
+  const engine = deps.engine ?? createEngine(config.analyzer.gremlin, { clock, extensions, ...(history.enabled ? { history } : {}) });
   const queryOptions = { ...c.query };
 
   const subscribers = new Subscribers(c.subscribers, {
@@ -138,4 +139,10 @@ function captureParts(config: AnalyzerServiceConfig, c: ResolvedAnalyzerConfig, 
     store: captureStore, engine, reporter: capturesReporter,
   });
   return { etcd, captureStore, onDemand, startupCapture, capturesReporter };
+}
+
+/** RawPackets().BPF(): a libpcap expression compiled for the packets' link type, run on whole packets. */
+function packetFilter(expression: string, linkType: number): (data: Uint8Array) => boolean {
+  const filter = compileBpf(expression, linkType);
+  return (data) => filter.matches(data, 0, data.length, data.length);
 }

@@ -2,6 +2,7 @@
 import type { ComponentReporter } from '@topoflow/common';
 import { type MemoryGraph, toDot } from '@topoflow/graph';
 import type { QueryEngine, QueryOptions, QueryResult } from '@topoflow/gremlin';
+import { isRawPacketsResult, rawPacketsToPcap } from '@topoflow/flow';
 import type { FastifyInstance } from 'fastify';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { jsonPieces, sendJsonPieces, topologyPieces } from '../http/json-stream.js';
@@ -49,7 +50,10 @@ export function registerTopologyRoutes(app: FastifyInstance, deps: TopologyRoute
       return reply.type(`${DOT}; charset=utf-8`).send(toDot(result.graph.nodes(), result.graph.edges()));
     }
     if (accept.includes(PCAP)) {
-      throw analyzerError(AnalyzerErrors.NOT_ACCEPTABLE, `a ${result.kind} result cannot be rendered as ${PCAP}`, { kind: result.kind });
+      if (!isRawPacketsResult(result)) {
+        throw analyzerError(AnalyzerErrors.NOT_ACCEPTABLE, `a ${result.kind} result cannot be rendered as ${PCAP}`, { kind: result.kind });
+      }
+      return reply.type(PCAP).send(rawPacketsToPcap(result));
     }
     return sendJsonPieces(request, reply, jsonPieces(result.toJSON()));
   });
