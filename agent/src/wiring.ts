@@ -6,6 +6,7 @@ import { MemoryGraph } from '@topoflow/graph';
 import { Agent } from './agent.js';
 import { type SourceFactory, type TableFactory, unavailableTableFactory } from './capture/factories.js';
 import { CaptureManager } from './capture/manager.js';
+import { handleOrderMessage } from './capture/orders.js';
 import { type SourceFactoryDeps, agentSourceFactory } from './capture/source-factory.js';
 import { type AgentServiceConfig, resolveAgentConfig } from './config.js';
 import { FlowForwarder, flowForwarderConfig } from './flows/forwarder.js';
@@ -60,6 +61,8 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
   const edgesGauge = graphReporter.gauge('edges', 'Edges in the agent graph');
   const forwarder = new Forwarder(c, {
     hostId, graph, clock, reporter: reporter.child('forwarder'), ...(deps.random ? { random: deps.random } : {}),
+    // Capture orders of the analyzer's on-demand server; `captures` is built below, before any connection opens.
+    onMessage: (text, reply) => handleOrderMessage(captures, reporter.child('capture'), text, reply),
   });
   const jitter = deps.random ? { random: deps.random } : {};
   const flowForwarder = new FlowForwarder(flowForwarderConfig(c), { hostId, reporter: reporter.child('flows'), ...jitter });

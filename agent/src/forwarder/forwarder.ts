@@ -2,7 +2,7 @@
 // Sync on every connect, then the graph's events in batches.
 import { type Clock, type ComponentReporter, parseAddress } from '@topoflow/common';
 import type { MemoryGraph } from '@topoflow/graph';
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import { type ResolvedAgentConfig, defaultAgentConfig, resolveAgentConfig } from '../config.js';
 import { AgentErrors } from '../errors.js';
 import { AnalyzerConnector } from './connector.js';
@@ -28,6 +28,8 @@ export interface ForwarderDeps {
   reporter: ComponentReporter;
   /** Source of jitter (tests pin it). */
   random?: () => number;
+  /** Messages the analyzer sends on the link (capture orders), with a way to answer on the same connection. */
+  onMessage?: (text: string, reply: (message: unknown) => void) => void;
 }
 
 /** One analyzer as the agent's GET /api/status lists it (Skydive's ConnStatus plus IsMaster). */
@@ -125,6 +127,13 @@ export class Forwarder {
       },
     });
     this.#link = link;
+    const onMessage = this.#deps.onMessage;
+    if (onMessage !== undefined) {
+      const reply = (message: unknown): void => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+      };
+      socket.on('message', (data: Buffer) => onMessage(data.toString(), reply));
+    }
     const elements = link.open(this.#deps.graph);
     m.syncs.inc();
     m.syncElements.inc(elements);
