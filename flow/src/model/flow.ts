@@ -156,6 +156,11 @@ export interface Flow {
   /** FinishType; omitted when NOT_FINISHED. */
   FinishType?: FinishType;
   DNS?: DNSLayer;
+  /**
+   * Raw packets captured since the flow was last sent (RawPacketLimit); absent when none. Skydive keeps them out of
+   * its JSON; here they travel with the flow from agent to analyzer, which stores them for pcap download.
+   */
+  LastRawPackets?: RawPacket[];
   DHCPv4?: Record<string, unknown>;
   VRRPv2?: Record<string, unknown>;
 }
