@@ -2,11 +2,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CaptureStats, Flow } from './model/flow.js';
 import { readPcap } from './pcap/reader.js';
 import type { FlowTableOptions } from './table/contract.js';
 import { defaultFlowTableOptions } from './table/options.js';
 import { FlowTable } from './table/table.js';
+import { RecordingSender } from './testing.js';
 
 /** The repository root (this file runs from flow/dist). */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,22 +21,6 @@ export function tracePath(name: string): string {
 /** The bytes of a shared trace. */
 export function trace(name: string): Uint8Array {
   return readFileSync(tracePath(name));
-}
-
-/** A sender that records what it is given. */
-export class RecordingSender {
-  readonly batches: Flow[][] = [];
-  readonly stats: CaptureStats[] = [];
-  sendFlows(flows: Flow[]): void {
-    this.batches.push(flows);
-  }
-  sendStats(stats: CaptureStats): void {
-    this.stats.push(stats);
-  }
-  /** Every flow sent, in order. */
-  get flows(): Flow[] {
-    return this.batches.flat();
-  }
 }
 
 /** The options of the reference's trace tests: ExtraTCPMetric, ReassembleTCP and IPDefrag on, reports every second. */

@@ -29,6 +29,8 @@ export interface FlowTableDeps {
   clock?: Clock;
   /** Called when a timer's pass fails (a sender that throws); the timers keep running. */
   onError?: (err: unknown) => void;
+  /** Period of sendStats (ms); STATS_INTERVAL_MS unless given. */
+  statsIntervalMs?: number;
 }
 
 /** A flow table fed with frames (PacketSink), reporting flows through a FlowSender. */
@@ -90,7 +92,7 @@ export class FlowTable implements FlowTableApi {
     };
     every(this.#opts.updateIntervalMs, (now) => this.updateAt(now));
     every(this.#opts.expireIntervalMs, (now) => this.expireAt(now));
-    every(STATS_INTERVAL_MS, () => this.#deps.sender.sendStats?.(this.stats()));
+    every(this.#deps.statsIntervalMs ?? STATS_INTERVAL_MS, () => this.#deps.sender.sendStats?.(this.stats()));
     every(FLUSH_INTERVAL_MS, (now) => this.flushAt(now));
   }
 
