@@ -59,7 +59,8 @@ function consistent(table: FlowTable, flows: Flow[]): void {
   }
 }
 
-describe('packet path fuzzing', () => {
+describe('packet path fuzzing', function () {
+  this.timeout(20_000);
   const files = readdirSync(dirname(tracePath('simple-tcpv4.pcap'))).filter((n) => n.endsWith('.pcap')).map((n) => trace(n));
 
   it('never throws but FLOW_PCAP_INVALID on mutated traces, and the table stays consistent', () => {
