@@ -3,12 +3,13 @@
 import { L, ICMP_ECHO, icmpv4FlowType, icmpv6FlowType } from '../decode/layer-types.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { SubPacket } from '../decode/split.js';
+import { decideSwap, SWAP, usesLink } from './swap.js';
 import { hex64, Xxh64 } from './xxh64.js';
 
 /** gopacket endpoint type numbers hashed after each part. */
 const EP_IPV4 = 1, EP_IPV6 = 2, EP_MAC = 3, EP_TCP = 4, EP_UDP = 5, EP_SCTP = 6;
 
-/** Room for the longest stream (IPv6 + ports + ICMP + MACs) plus a table's suffix. */
+/** Room for the longest stream (IPv6 + ports + ICMP + MACs). */
 export const KEY_CAPACITY = 128;
 
 /** Writes the §5.4 stream of a sub-packet and remembers where the L3 part ends and whether it swapped. */
@@ -23,8 +24,8 @@ export class FlowKeyWriter {
 
   /** Writes the stream of `s` (a sub-packet of `p`), in L2 key mode when `l2Mode`. */
   write(p: DecodedPacket, s: SubPacket, l2Mode: boolean): void {
-    const useLink = (l2Mode && s.eth >= 0) || s.net < 0;
-    this.swap = this.#decideSwap(p, s, useLink);
+    const useLink = usesLink(s, l2Mode);
+    this.swap = (decideSwap(p, s, useLink) & SWAP) !== 0;
     this.length = 0;
     if (s.net >= 0) this.#network(p, s.net);
     if (s.transport >= 0) this.#transport(p, s);
@@ -36,21 +37,6 @@ export class FlowKeyWriter {
       this.#pair(buf, off + 6, off, 6);
       this.#ep(EP_MAC);
     }
-  }
-
-  #decideSwap(p: DecodedPacket, s: SubPacket, useLink: boolean): boolean {
-    if (useLink && s.eth >= 0) {
-      const buf = p.buf[s.eth] as Uint8Array, off = p.off[s.eth] as number;
-      const c = compare(buf, off + 6, buf, off, 6);
-      if (c !== 0 || s.net < 0) return c > 0;
-    }
-    if (s.net < 0) return false;
-    const buf = p.buf[s.net] as Uint8Array, off = p.off[s.net] as number;
-    const v6 = p.type[s.net] === L.IPV6, n = v6 ? 16 : 4, src = off + (v6 ? 8 : 12);
-    const c = compare(buf, src, buf, src + n, n);
-    if (c !== 0 || s.transport < 0) return c > 0;
-    const tb = p.buf[s.transport] as Uint8Array, to = p.off[s.transport] as number;
-    return compare(tb, to, tb, to + 2, 2) > 0;
   }
 
   #network(p: DecodedPacket, i: number): void {
@@ -113,14 +99,6 @@ export class FlowKeyWriter {
     out[k + 7] = type;
     this.length = k + 8;
   }
-}
-
-function compare(a: Uint8Array, ai: number, b: Uint8Array, bi: number, n: number): number {
-  for (let j = 0; j < n; j++) {
-    const d = (a[ai + j] as number) - (b[bi + j] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /** The ids of a new flow (reference §5.4). */

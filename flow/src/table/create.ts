@@ -37,8 +37,6 @@ export function describeFlow(e: FlowEntry, p: DecodedPacket, s: SubPacket, ports
     e.linkA = macString(b, o + 6);
     e.linkB = macString(b, o);
     e.linkID = s.vlanId;
-    e.macAHi = u16(b, o + 6);
-    e.macALo = ((u16(b, o + 8) << 16) | u16(b, o + 10)) >>> 0;
   }
   if (s.net < 0) return;
   const b = p.buf[s.net] as Uint8Array, o = p.off[s.net] as number;

@@ -7,8 +7,6 @@ import type { TcpTracker } from './tcp-tracker.js';
 /** One flow of the table. */
 export class FlowEntry implements Indexed<FlowEntry> {
   // index
-  key: Uint8Array;
-  hash: number;
   id = 0;
   prev: FlowEntry | null = null;
   next: FlowEntry | null = null;
@@ -30,9 +28,8 @@ export class FlowEntry implements Indexed<FlowEntry> {
   linkA = '';
   linkB = '';
   linkID = 0;
-  /** Link.A as two numbers (high 16 bits, low 32 bits) for the per-packet direction test. */
-  macAHi = 0;
-  macALo = 0;
+  /** SWAP bit of the first packet's key normalisation: later packets normalised alike come from A. */
+  swapDecision = 0;
   netProtocol: FlowProtocol | '' = '';
   netA = '';
   netB = '';
@@ -80,9 +77,7 @@ export class FlowEntry implements Indexed<FlowEntry> {
   prevBAPackets = 0;
   prevBABytes = 0;
 
-  constructor(key: Uint8Array, hash: number, serial: number) {
-    this.key = key;
-    this.hash = hash;
+  constructor(serial: number) {
     this.serial = serial;
   }
 

@@ -1,31 +1,27 @@
-// The table's storage: an open-addressing hash index (linear probing, backward-shift deletion) from key bytes to
+// The table's storage: an open-addressing hash index (linear probing, backward-shift deletion) from key words to
 // flows, and a doubly linked list in least-recently-touched order. Lookups allocate nothing.
+
+/** Most words of a key. */
+export const MAX_KEY_WORDS = 16;
 
 /** What the index needs from an entry. */
 export interface Indexed<T> {
-  key: Uint8Array;
-  hash: number;
-  /** Slot id in the index (set by it). */
+  /** Id in the index (set by it). */
   id: number;
   prev: T | null;
   next: T | null;
 }
 
-/** A 32-bit hash of `b[0, len)` (murmur3 mixing over 4-byte words). */
-export function hashKey(b: Uint8Array, len: number): number {
+/** A 32-bit hash of the key words `w[0, len)` (murmur3 mixing). */
+export function hashKey(w: Int32Array, len: number): number {
   let h = len;
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    let k = (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
-    k = Math.imul(k, 0xcc9e2d51);
+  for (let i = 0; i < len; i++) {
+    let k = Math.imul(w[i] as number, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, 0x1b873593);
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  let k = 0;
-  for (let s = 0; i < len; i++, s += 8) k |= (b[i] as number) << s;
-  h ^= Math.imul((Math.imul(k, 0xcc9e2d51) << 15) | (Math.imul(k, 0xcc9e2d51) >>> 17), 0x1b873593);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -33,17 +29,15 @@ export function hashKey(b: Uint8Array, len: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
-function sameKey(a: Uint8Array, b: Uint8Array, len: number): boolean {
-  if (a.length !== len) return false;
-  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Hash index plus LRU list of entries. */
 export class FlowIndex<T extends Indexed<T>> {
   #slots = new Int32Array(1024);
   #hashes = new Int32Array(1024);
   #mask = 1023;
+  /** Keys by id, MAX_KEY_WORDS words each, in one array so that probing stays in a few cache lines. */
+  #keys = new Int32Array(1024 * MAX_KEY_WORDS);
+  #keyLengths = new Int32Array(1024);
+  #keyHashes = new Int32Array(1024);
   readonly #entries: Array<T | undefined> = [undefined];
   readonly #free: number[] = [];
   #size = 0;
@@ -60,26 +54,27 @@ export class FlowIndex<T extends Indexed<T>> {
     return this.#head;
   }
 
-  /** The entry whose key is `key[0, len)` (with hash `hash`), or undefined. */
-  get(key: Uint8Array, len: number, hash: number): T | undefined {
+  /** The entry whose key is the words `key[0, len)` (with hash `hash`), or undefined. */
+  get(key: Int32Array, len: number, hash: number): T | undefined {
     const slots = this.#slots, hashes = this.#hashes, mask = this.#mask;
     for (let s = hash & mask; ; s = (s + 1) & mask) {
       const id = slots[s] as number;
       if (id === 0) return undefined;
-      if (hashes[s] === hash) {
-        const e = this.#entries[id] as T;
-        if (sameKey(e.key, key, len)) return e;
-      }
+      if (hashes[s] === hash && this.#sameKey(id, key, len)) return this.#entries[id] as T;
     }
   }
 
-  /** Adds an entry (its key must be absent) as the most recently touched. */
-  add(e: T): void {
+  /** Adds an entry under the key `key[0, len)` (absent, at most MAX_KEY_WORDS words) as the most recently touched. */
+  add(e: T, key: Int32Array, len: number, hash: number): void {
     if ((this.#size + 1) * 2 > this.#slots.length) this.#resize(this.#slots.length * 2);
     const id = this.#free.pop() ?? this.#entries.length;
     this.#entries[id] = e;
     e.id = id;
-    this.#place(id, e.hash);
+    if (id >= this.#keyLengths.length) this.#growKeys(id * 2);
+    this.#keys.set(key.subarray(0, len), id * MAX_KEY_WORDS);
+    this.#keyLengths[id] = len;
+    this.#keyHashes[id] = hash;
+    this.#place(id, hash);
     this.#size++;
     this.#append(e);
   }
@@ -87,7 +82,7 @@ export class FlowIndex<T extends Indexed<T>> {
   /** Removes an entry. */
   delete(e: T): void {
     const mask = this.#mask, slots = this.#slots, hashes = this.#hashes;
-    let s = e.hash & mask;
+    let s = (this.#keyHashes[e.id] as number) & mask;
     while (slots[s] !== e.id) {
       if (slots[s] === 0) return;
       s = (s + 1) & mask;
@@ -137,9 +132,25 @@ export class FlowIndex<T extends Indexed<T>> {
     this.#hashes = new Int32Array(capacity);
     this.#mask = capacity - 1;
     for (let id = 1; id < this.#entries.length; id++) {
-      const e = this.#entries[id];
-      if (e !== undefined) this.#place(id, e.hash);
+      if (this.#entries[id] !== undefined) this.#place(id, this.#keyHashes[id] as number);
     }
+  }
+
+  #growKeys(ids: number): void {
+    const keys = new Int32Array(ids * MAX_KEY_WORDS), lengths = new Int32Array(ids), hashes = new Int32Array(ids);
+    keys.set(this.#keys);
+    lengths.set(this.#keyLengths);
+    hashes.set(this.#keyHashes);
+    this.#keys = keys;
+    this.#keyLengths = lengths;
+    this.#keyHashes = hashes;
+  }
+
+  #sameKey(id: number, key: Int32Array, len: number): boolean {
+    if (this.#keyLengths[id] !== len) return false;
+    const keys = this.#keys, at = id * MAX_KEY_WORDS;
+    for (let i = 0; i < len; i++) if (keys[at + i] !== key[i]) return false;
+    return true;
   }
 
   #append(e: T): void {

@@ -1,5 +1,5 @@
 // The flow table of one capture (reference §5, §6): frames are decoded, split at encapsulations, and each
-// sub-packet updates its flow, found by its normalised key bytes; flows are reported, timed out, expired and,
+// sub-packet updates its flow, found by its normalised key words; flows are reported, timed out, expired and,
 // unlike the reference, sent (as TIMEOUT) rather than silently lost when evicted from a full table.
 import { systemClock, type Clock } from '@topoflow/common';
 import { PacketDecoder } from '../decode/decoder.js';
@@ -7,6 +7,8 @@ import { Ipv4Defragmenter } from '../decode/defrag.js';
 import { DecodedPacket } from '../decode/packet.js';
 import { PacketSequence, splitPacket, type SubPacket } from '../decode/split.js';
 import { flowIds, FlowKeyWriter } from '../keys/flow-key.js';
+import { LookupKeyWriter } from '../keys/lookup-key.js';
+import { SWAP } from '../keys/swap.js';
 import { Xxh64 } from '../keys/xxh64.js';
 import type { CaptureStats, Flow } from '../model/flow.js';
 import type { FlowSender, FlowTableApi, FlowTableOptions } from './contract.js';
@@ -44,7 +46,8 @@ export class FlowTable implements FlowTableApi {
   readonly #defrag: Ipv4Defragmenter | undefined;
   readonly #pkt = new DecodedPacket();
   readonly #seq = new PacketSequence();
-  readonly #key = new FlowKeyWriter();
+  readonly #lookup = new LookupKeyWriter();
+  readonly #stream = new FlowKeyWriter();
   readonly #hasher = new Xxh64();
   readonly #index = new FlowIndex<FlowEntry>();
   readonly #passes: FlowPasses;
@@ -157,37 +160,37 @@ export class FlowTable implements FlowTableApi {
   }
 
   #account(p: DecodedPacket, s: SubPacket, ts: number, parent: FlowEntry | null, rawEnd: number): FlowEntry {
-    const kw = this.#key;
-    kw.write(p, s, this.#cfg.l2Mode);
-    const keyLen = kw.length + 4;
-    const ps = parent === null ? 0 : parent.serial;
-    const kb = kw.bytes, at = kw.length;
-    kb[at] = ps >>> 24;
-    kb[at + 1] = (ps >>> 16) & 0xff;
-    kb[at + 2] = (ps >>> 8) & 0xff;
-    kb[at + 3] = ps & 0xff;
-    const hash = hashKey(kb, keyLen);
-    let e = this.#index.get(kb, keyLen, hash);
-    if (e === undefined) e = this.#create(p, s, ts, hash, keyLen, parent);
-    else this.#index.touch(e);
-    updateEntry(e, p, s, ts, this.#cfg, rawEnd);
+    const lk = this.#lookup;
+    lk.write(p, s, this.#cfg.l2Mode);
+    const len = lk.length + 1;
+    lk.words[lk.length] = parent === null ? 0 : parent.serial;
+    const hash = hashKey(lk.words, len);
+    let e = this.#index.get(lk.words, len, hash);
+    if (e === undefined) {
+      e = this.#create(p, s, ts, parent);
+      this.#index.add(e, lk.words, len, hash);
+      e.swapDecision = lk.decision & SWAP;
+    } else {
+      this.#index.touch(e);
+    }
+    updateEntry(e, p, s, ts, this.#cfg, lk.decision, rawEnd);
     return e;
   }
 
-  #create(p: DecodedPacket, s: SubPacket, ts: number, hash: number, keyLen: number, parent: FlowEntry | null): FlowEntry {
+  #create(p: DecodedPacket, s: SubPacket, ts: number, parent: FlowEntry | null): FlowEntry {
     if (this.#index.size >= this.#opts.maxEntries) this.#evictOldest();
-    const kw = this.#key;
-    this.#serial = (this.#serial % 0xffffffff) + 1;
-    const e = new FlowEntry(kw.bytes.slice(0, keyLen), hash, this.#serial);
+    this.#serial = (this.#serial % 0x7fffffff) + 1;
+    const e = new FlowEntry(this.#serial);
     e.start = e.last = Math.floor(ts);
     e.parentUUID = parent === null ? '' : parent.uuid;
     describeFlow(e, p, s, this.#opts.applicationPorts);
     if (this.#opts.extraTCPMetric && e.transportProtocol === 'TCP') e.tcp = emptyTCPMetric();
-    const ids = flowIds(this.#hasher, kw.bytes, kw.l3End, kw.length, e.parentUUID, e.start, this.#opts.nodeTID);
+    const st = this.#stream;
+    st.write(p, s, this.#cfg.l2Mode);
+    const ids = flowIds(this.#hasher, st.bytes, st.l3End, st.length, e.parentUUID, e.start, this.#opts.nodeTID);
     e.uuid = ids.uuid;
     e.trackingID = ids.trackingID;
     e.l3TrackingID = ids.l3TrackingID;
-    this.#index.add(e);
     return e;
   }
 

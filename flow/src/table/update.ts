@@ -6,6 +6,7 @@ import type { DecodedPacket } from '../decode/packet.js';
 import type { SubPacket } from '../decode/split.js';
 import { ExtraLayers, type FlowTableOptions } from './contract.js';
 import type { FlowEntry } from './entry.js';
+import { SWAP, TIE } from '../keys/swap.js';
 import { TcpTracker } from './tcp-tracker.js';
 
 const FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
@@ -14,25 +15,15 @@ function u16(b: Uint8Array, i: number): number {
   return ((b[i] as number) << 8) | (b[i + 1] as number);
 }
 
-/** AB when the packet comes from the flow's A side (source MAC, else source IP, with the reference's tie-breaks). */
-function fromA(e: FlowEntry, p: DecodedPacket, s: SubPacket, l2Mode: boolean): boolean {
-  if (s.eth >= 0 && e.hasLink && (l2Mode || s.net < 0)) {
-    const b = p.buf[s.eth] as Uint8Array, o = p.off[s.eth] as number;
-    const srcHi = u16(b, o + 6), srcLo = ((u16(b, o + 8) << 16) | u16(b, o + 10)) >>> 0;
-    const dstHi = u16(b, o), dstLo = ((u16(b, o + 2) << 16) | u16(b, o + 4)) >>> 0;
-    if (srcHi !== dstHi || srcLo !== dstLo || s.net < 0) return srcHi === e.macAHi && srcLo === e.macALo;
-  }
-  if (s.net < 0 || e.netABytes === null) return true;
-  const b = p.buf[s.net] as Uint8Array, o = p.off[s.net] as number;
-  const n = e.netABytes.length, src = o + (n === 4 ? 12 : 8);
-  let srcIsA = true, srcIsDst = true;
-  for (let j = 0; j < n; j++) {
-    const v = b[src + j] as number;
-    if (v !== e.netABytes[j]) srcIsA = false;
-    if (v !== b[src + n + j]) srcIsDst = false;
-  }
-  if (srcIsDst && s.transport >= 0) return e.transportA > u16(p.buf[s.transport] as Uint8Array, p.off[s.transport] as number);
-  return srcIsA;
+/**
+ * AB when the packet comes from the flow's A side (the source of its first packet). Packets of one flow share its
+ * key, so when the deciding addresses differ the packet is AB exactly when it was normalised like the first one;
+ * when they are equal the reference's tie-break applies: AB iff Transport.A > the packet's source port.
+ */
+function fromA(e: FlowEntry, p: DecodedPacket, s: SubPacket, decision: number): boolean {
+  if ((decision & TIE) === 0) return (decision & SWAP) === e.swapDecision;
+  if (s.transport < 0) return true;
+  return e.transportA > u16(p.buf[s.transport] as Uint8Array, p.off[s.transport] as number);
 }
 
 /** Options the per-packet update reads, resolved once per table. */
@@ -53,11 +44,11 @@ export function updateSettings(o: FlowTableOptions): UpdateSettings {
 }
 
 /**
- * Accounts sub-packet `s` of `p` (captured at `tsMs`) to flow `e`; its raw bytes are `p.buf[s.first]` from
- * `p.off[s.first]` to `rawEnd`, kept when raw packets are on, with `linkType` (1, 228 or 229).
+ * Accounts sub-packet `s` of `p` (captured at `tsMs`, normalised as `decision` says) to flow `e`; its raw bytes are
+ * `p.buf[s.first]` from `p.off[s.first]` to `rawEnd`, kept when raw packets are on.
  */
-export function updateEntry(e: FlowEntry, p: DecodedPacket, s: SubPacket, tsMs: number, cfg: UpdateSettings, rawEnd: number): void {
-  const ab = fromA(e, p, s, cfg.l2Mode);
+export function updateEntry(e: FlowEntry, p: DecodedPacket, s: SubPacket, tsMs: number, cfg: UpdateSettings, decision: number, rawEnd: number): void {
+  const ab = fromA(e, p, s, decision);
   const len = s.length;
   if (ab) {
     e.abPackets++;
