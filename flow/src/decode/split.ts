@@ -44,6 +44,18 @@ function isSplitPoint(p: DecodedPacket, i: number): boolean {
 /** Fills `seq` with the sub-packets of `p`; the outermost accounts `wireLength` bytes. */
 export function splitPacket(p: DecodedPacket, wireLength: number, seq: PacketSequence): void {
   seq.count = 0;
+  if (p.count === 0) return;
+  const types = p.type, n = p.count;
+  let encapsulated = false;
+  for (let i = 0; i < n && !encapsulated; i++) {
+    const t = types[i];
+    encapsulated = t === L.VXLAN || t === L.MPLS || t === L.GENEVE || t === L.GRE;
+  }
+  if (!encapsulated) {
+    seq.count = 1;
+    describe(p, 0, n - 1, Math.max(0, wireLength), seq.subs[0] as SubPacket);
+    return;
+  }
   let first = 0, length = wireLength;
   for (let i = 0; i < p.count; i++) {
     if (i !== p.count - 1 && !isSplitPoint(p, i)) continue;

@@ -4,7 +4,7 @@
 import { L, ICMP_ECHO, icmpv4FlowType, icmpv6FlowType } from '../decode/layer-types.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { SubPacket } from '../decode/split.js';
-import { decideSwap, SWAP, usesLink } from './swap.js';
+import { decideSwap, SWAP, TIE, usesLink } from './swap.js';
 
 /** Words of the longest key (flags, two IPv6 addresses, ports, ICMP, MACs) plus a table's suffix. */
 export const LOOKUP_KEY_WORDS = 24;
@@ -29,8 +29,55 @@ export class LookupKeyWriter {
 
   /** Writes the key of sub-packet `s` of `p`. */
   write(p: DecodedPacket, s: SubPacket, l2Mode: boolean): void {
-    const w = this.words;
     const useLink = usesLink(s, l2Mode);
+    if (s.net >= 0 && p.type[s.net] === L.IPV4 && s.transport >= 0 && s.icmp < 0) {
+      const t = p.type[s.transport], b = p.buf[s.net] as Uint8Array;
+      const plain = (t === L.TCP || t === L.UDP) && s.lastType !== L.VXLAN && s.lastType !== L.GENEVE;
+      const link = useLink && s.eth >= 0;
+      if (plain && p.buf[s.transport] === b && (!link || p.buf[s.eth] === b)) {
+        this.writeIPv4Ports(b, link ? (p.off[s.eth] as number) : -1, p.off[s.net] as number, p.off[s.transport] as number, t === L.TCP);
+        return;
+      }
+    }
+    this.#writeAny(p, s, useLink);
+  }
+
+  /**
+   * The common case, IPv4 with TCP or UDP ports, from offsets in one buffer (`eth` -1 when the key leaves the MACs
+   * out): every field read once, the swap decided from those reads.
+   */
+  writeIPv4Ports(b: Uint8Array, eth: number, ip: number, l4: number, isTcp: boolean): void {
+    const w = this.words;
+    const src = word(b, ip + 12) >>> 0, dst = word(b, ip + 16) >>> 0;
+    const sport = half(b, l4), dport = half(b, l4 + 2);
+    let dHi = 0, dLo = 0, sHi = 0, sLo = 0, c = 0;
+    if (eth >= 0) {
+      dHi = half(b, eth); dLo = word(b, eth + 2) >>> 0; sHi = half(b, eth + 6); sLo = word(b, eth + 8) >>> 0;
+      c = sHi - dHi || sLo - dLo;
+    }
+    let decision: number;
+    if (c !== 0) decision = c > 0 ? SWAP : 0;
+    else if (src !== dst) decision = src > dst ? SWAP : 0;
+    else decision = sport > dport ? SWAP | TIE : TIE;
+    const swap = (decision & SWAP) !== 0;
+    w[0] = F_V4 | (isTcp ? F_TCP : F_UDP) | (eth >= 0 ? F_LINK : 0);
+    w[1] = swap ? dst : src;
+    w[2] = swap ? src : dst;
+    w[3] = swap ? (dport << 16) | sport : (sport << 16) | dport;
+    this.length = 4;
+    if (eth >= 0) {
+      // first MAC (6 bytes) then second, packed in three words
+      const aHi = swap ? dHi : sHi, aLo = swap ? dLo : sLo, bHi = swap ? sHi : dHi, bLo = swap ? sLo : dLo;
+      w[4] = (aHi << 16) | (aLo >>> 16);
+      w[5] = ((aLo & 0xffff) << 16) | bHi;
+      w[6] = bLo;
+      this.length = 7;
+    }
+    this.decision = decision;
+  }
+
+  #writeAny(p: DecodedPacket, s: SubPacket, useLink: boolean): void {
+    const w = this.words;
     this.decision = decideSwap(p, s, useLink);
     const swap = (this.decision & SWAP) !== 0;
     let flags = 0, k = 1;

@@ -8,8 +8,6 @@ import type { TcpTracker } from './tcp-tracker.js';
 export class FlowEntry implements Indexed<FlowEntry> {
   // index
   id = 0;
-  prev: FlowEntry | null = null;
-  next: FlowEntry | null = null;
   /** Unique per entry of a table; keys of child flows include their parent's. */
   readonly serial: number;
 

@@ -8,8 +8,6 @@ export const MAX_KEY_WORDS = 16;
 export interface Indexed<T> {
   /** Id in the index (set by it). */
   id: number;
-  prev: T | null;
-  next: T | null;
 }
 
 /** A 32-bit hash of the key words `w[0, len)` (murmur3 mixing). */
@@ -41,8 +39,11 @@ export class FlowIndex<T extends Indexed<T>> {
   readonly #entries: Array<T | undefined> = [undefined];
   readonly #free: number[] = [];
   #size = 0;
-  #head: T | null = null;
-  #tail: T | null = null;
+  // LRU list by id (0 = none), in arrays rather than entry fields so that a touch writes to few cache lines
+  #prev = new Int32Array(1024);
+  #next = new Int32Array(1024);
+  #head = 0;
+  #tail = 0;
 
   /** Entries held. */
   get size(): number {
@@ -51,7 +52,7 @@ export class FlowIndex<T extends Indexed<T>> {
 
   /** Least recently touched entry. */
   get oldest(): T | null {
-    return this.#head;
+    return this.#head === 0 ? null : (this.#entries[this.#head] as T);
   }
 
   /** The entry whose key is the words `key[0, len)` (with hash `hash`), or undefined. */
@@ -105,17 +106,17 @@ export class FlowIndex<T extends Indexed<T>> {
 
   /** Marks an entry as the most recently touched. */
   touch(e: T): void {
-    if (this.#tail === e) return;
+    if (this.#tail === e.id) return;
     this.#unlink(e);
     this.#append(e);
   }
 
   /** Entries from least to most recently touched (safe against deleting the current one). */
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let e = this.#head; e !== null;) {
-      const next = e.next;
-      yield e;
-      e = next;
+    for (let id = this.#head; id !== 0;) {
+      const next = this.#next[id] as number;
+      yield this.#entries[id] as T;
+      id = next;
     }
   }
 
@@ -137,13 +138,16 @@ export class FlowIndex<T extends Indexed<T>> {
   }
 
   #growKeys(ids: number): void {
-    const keys = new Int32Array(ids * MAX_KEY_WORDS), lengths = new Int32Array(ids), hashes = new Int32Array(ids);
-    keys.set(this.#keys);
-    lengths.set(this.#keyLengths);
-    hashes.set(this.#keyHashes);
-    this.#keys = keys;
-    this.#keyLengths = lengths;
-    this.#keyHashes = hashes;
+    const grow = (a: Int32Array, n: number): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.#keys = grow(this.#keys, ids * MAX_KEY_WORDS);
+    this.#keyLengths = grow(this.#keyLengths, ids);
+    this.#keyHashes = grow(this.#keyHashes, ids);
+    this.#prev = grow(this.#prev, ids);
+    this.#next = grow(this.#next, ids);
   }
 
   #sameKey(id: number, key: Int32Array, len: number): boolean {
@@ -154,18 +158,20 @@ export class FlowIndex<T extends Indexed<T>> {
   }
 
   #append(e: T): void {
-    e.prev = this.#tail;
-    e.next = null;
-    if (this.#tail !== null) this.#tail.next = e;
-    else this.#head = e;
-    this.#tail = e;
+    const id = e.id, tail = this.#tail;
+    this.#prev[id] = tail;
+    this.#next[id] = 0;
+    if (tail !== 0) this.#next[tail] = id;
+    else this.#head = id;
+    this.#tail = id;
   }
 
   #unlink(e: T): void {
-    if (e.prev !== null) e.prev.next = e.next;
-    else this.#head = e.next;
-    if (e.next !== null) e.next.prev = e.prev;
-    else this.#tail = e.prev;
-    e.prev = e.next = null;
+    const id = e.id, prev = this.#prev, next = this.#next;
+    const p = prev[id] as number, n = next[id] as number;
+    if (p !== 0) next[p] = n;
+    else this.#head = n;
+    if (n !== 0) prev[n] = p;
+    else this.#tail = p;
   }
 }

@@ -11,9 +11,10 @@ import { LookupKeyWriter } from '../keys/lookup-key.js';
 import { SWAP } from '../keys/swap.js';
 import { Xxh64 } from '../keys/xxh64.js';
 import type { CaptureStats, Flow } from '../model/flow.js';
-import type { FlowSender, FlowTableApi, FlowTableOptions } from './contract.js';
+import { LinkType, type FlowSender, type FlowTableApi, type FlowTableOptions } from './contract.js';
 import { describeFlow } from './create.js';
 import { emptyTCPMetric, FlowEntry } from './entry.js';
+import { FastPath } from './fast-path.js';
 import { FlowIndex, hashKey } from './flow-index.js';
 import { validateFlowTableOptions } from './options.js';
 import { FlowPasses } from './passes.js';
@@ -33,6 +34,8 @@ export interface FlowTableDeps {
   onError?: (err: unknown) => void;
   /** Period of sendStats (ms); STATS_INTERVAL_MS unless given. */
   statsIntervalMs?: number;
+  /** Accounts plain frames of known flows without the generic decoder (default true; tests compare both). */
+  fastPath?: boolean;
 }
 
 /** A flow table fed with frames (PacketSink), reporting flows through a FlowSender. */
@@ -51,6 +54,7 @@ export class FlowTable implements FlowTableApi {
   readonly #hasher = new Xxh64();
   readonly #index = new FlowIndex<FlowEntry>();
   readonly #passes: FlowPasses;
+  readonly #fast: FastPath | undefined;
   #serial = 0;
   #timers: NodeJS.Timeout[] = [];
   #received = 0;
@@ -66,6 +70,7 @@ export class FlowTable implements FlowTableApi {
     this.#snap = { nodeTID: options.nodeTID, captureID: options.captureID, ipDefrag: options.ipDefrag };
     this.#defrag = options.ipDefrag ? new Ipv4Defragmenter() : undefined;
     this.#decoder = new PacketDecoder({ mplsUDPPorts: options.mplsUDPPorts, defragmenter: this.#defrag });
+    this.#fast = options.rawPacketLimit === 0 && deps.fastPath !== false ? new FastPath(this.#index, options, this.#cfg.dns) : undefined;
     this.#passes = new FlowPasses(this.#index, options, (flows) => this.#send(flows), (e) => snapshot(e, this.#snap));
   }
 
@@ -144,6 +149,8 @@ export class FlowTable implements FlowTableApi {
   /** Accounts one frame (PacketSink). */
   packet(data: Uint8Array, offset: number, capturedLength: number, wireLength: number, timestampMs: number, linkType: number): void {
     this.#received++;
+    const fast = this.#fast;
+    if (fast !== undefined && linkType === LinkType.ETHERNET && fast.packet(data, offset, capturedLength, wireLength, timestampMs)) return;
     const p = this.#decoder.decode(this.#pkt, data, offset, capturedLength, linkType, timestampMs);
     if (p.held) return;
     const seq = this.#seq;
