@@ -9,7 +9,7 @@ import { hex64, Xxh64 } from './xxh64.js';
 /** gopacket endpoint type numbers hashed after each part. */
 const EP_IPV4 = 1, EP_IPV6 = 2, EP_MAC = 3, EP_TCP = 4, EP_UDP = 5, EP_SCTP = 6;
 
-/** Room for the longest stream (IPv6 + ports + ICMP + MACs). */
+/** Room for the longest stream (two IPv6 addresses, ports, ICMP word, MACs, their endpoint types). */
 export const KEY_CAPACITY = 128;
 
 /** Writes the §5.4 stream of a sub-packet and remembers where the L3 part ends and whether it swapped. */

@@ -6,8 +6,8 @@ import type { DecodedPacket } from '../decode/packet.js';
 import type { SubPacket } from '../decode/split.js';
 import { decideSwap, SWAP, TIE, usesLink } from './swap.js';
 
-/** Words of the longest key (flags, two IPv6 addresses, ports, ICMP, MACs) plus a table's suffix. */
-export const LOOKUP_KEY_WORDS = 24;
+/** Words of the longest key (flags, two IPv6 addresses, VNI and port, ICMP word, MACs) plus the table's parent word. */
+export const LOOKUP_KEY_WORDS = 16;
 
 const F_V4 = 1, F_V6 = 2, F_TCP = 4, F_UDP = 8, F_SCTP = 16, F_TUNNEL = 32, F_ICMP = 64, F_LINK = 128;
 

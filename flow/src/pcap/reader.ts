@@ -26,7 +26,8 @@ export class PcapReader {
   readonly #sink: PacketSink;
   #state = State.START;
   #le = false;
-  #nano = false;
+  /** Units of the record's fractional timestamp per millisecond (1000 for µs, 10^6 for ns). */
+  #fracPerMs = 1000;
   #linkType = 0;
   #snapLength = 0;
   #packets = 0;
@@ -117,7 +118,7 @@ export class PcapReader {
     else if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) this.#le = true;
     else throw this.#invalid(`not a pcap or pcapng file (magic 0x${magic.toString(16).padStart(8, '0')})`, this.#pos);
     if (avail < CLASSIC_HEADER) return this.#wait(CLASSIC_HEADER);
-    this.#nano = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
+    this.#fracPerMs = magic === 0xa1b23c4d || magic === 0x4d3cb2a1 ? 1e6 : 1e3;
     const major = this.#u16(b, off + 4);
     if (major !== 2) throw this.#invalid(`unsupported pcap version ${major}`, this.#pos + 4);
     this.#snapLength = this.#u32(b, off + 16);
@@ -129,17 +130,17 @@ export class PcapReader {
 
   #record(b: Uint8Array, off: number, avail: number): number {
     if (avail < CLASSIC_RECORD_HEADER) return this.#wait(CLASSIC_RECORD_HEADER);
-    const caplen = this.#u32(b, off + 8);
+    const le = this.#le;
+    const caplen = le ? le32(b, off + 8) : be32(b, off + 8);
     if (caplen > Math.max(this.#snapLength, 262144) || caplen > MAX_RECORD_BYTES) {
       throw this.#invalid(`record captured length ${caplen} exceeds the snapshot length ${this.#snapLength}`, this.#pos + 8);
     }
     const total = CLASSIC_RECORD_HEADER + caplen;
     if (avail < total) return this.#wait(total);
-    const sec = this.#u32(b, off), frac = this.#u32(b, off + 4);
-    const ts = sec * 1000 + frac / (this.#nano ? 1e6 : 1e3);
-    const wire = Math.max(this.#u32(b, off + 12), caplen);
+    const sec = le ? le32(b, off) : be32(b, off), frac = le ? le32(b, off + 4) : be32(b, off + 4);
+    const wire = le ? le32(b, off + 12) : be32(b, off + 12);
     this.#packets++;
-    this.#sink.packet(b, off + CLASSIC_RECORD_HEADER, caplen, wire, ts, this.#linkType);
+    this.#sink.packet(b, off + CLASSIC_RECORD_HEADER, caplen, wire > caplen ? wire : caplen, sec * 1000 + frac / this.#fracPerMs, this.#linkType);
     this.#need = CLASSIC_RECORD_HEADER;
     return total;
   }
@@ -161,14 +162,20 @@ export class PcapReader {
   }
 
   #u32(b: Uint8Array, i: number): number {
-    return this.#le
-      ? ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)) >>> 0
-      : (((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0;
+    return this.#le ? le32(b, i) : be32(b, i);
   }
 
   #invalid(reason: string, offset: number): Error {
     return flowError(FlowErrors.PCAP_INVALID, `invalid capture file at byte ${offset}: ${reason}`, { offset, reason, packets: this.packets });
   }
+}
+
+function le32(b: Uint8Array, i: number): number {
+  return ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)) >>> 0;
+}
+
+function be32(b: Uint8Array, i: number): number {
+  return (((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0;
 }
 
 /** Reads a whole pcap or pcapng file held in memory into `sink`. */

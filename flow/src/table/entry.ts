@@ -5,7 +5,7 @@ import type { Indexed } from './flow-index.js';
 import type { TcpTracker } from './tcp-tracker.js';
 
 /** One flow of the table. */
-export class FlowEntry implements Indexed<FlowEntry> {
+export class FlowEntry implements Indexed {
   // index
   id = 0;
   /** Unique per entry of a table; keys of child flows include their parent's. */

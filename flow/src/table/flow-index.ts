@@ -1,11 +1,9 @@
 // The table's storage: an open-addressing hash index (linear probing, backward-shift deletion) from key words to
 // flows, and a doubly linked list in least-recently-touched order. Lookups allocate nothing.
-
-/** Most words of a key. */
-export const MAX_KEY_WORDS = 16;
+import { LOOKUP_KEY_WORDS as MAX_KEY_WORDS } from '../keys/lookup-key.js';
 
 /** What the index needs from an entry. */
-export interface Indexed<T> {
+export interface Indexed {
   /** Id in the index (set by it). */
   id: number;
 }
@@ -28,7 +26,7 @@ export function hashKey(w: Int32Array, len: number): number {
 }
 
 /** Hash index plus LRU list of entries. */
-export class FlowIndex<T extends Indexed<T>> {
+export class FlowIndex<T extends Indexed> {
   #slots = new Int32Array(1024);
   #hashes = new Int32Array(1024);
   #mask = 1023;
