@@ -1,12 +1,15 @@
 // The pcap / pcapng reader: both formats and byte orders, timestamp resolutions, chunked input, and clear errors
 // for broken files; the writer round-trips through it.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isAppError } from '@topoflow/common';
 import { Prng } from '@topoflow/common/testing';
 import { trace } from '../test-support.js';
 import type { PacketSink } from '../table/contract.js';
 import { PcapReader, readPcap } from './reader.js';
-import { readPcapStream } from './stream.js';
+import { readPcapFile, readPcapStream } from './stream.js';
 import { encodePcap } from './writer.js';
 
 interface Seen {
@@ -174,5 +177,26 @@ describe('PcapWriter', () => {
     const { sink, seen } = collector();
     readPcap(encodePcap(frames, { bufferSize: 4096 }), sink);
     assert.deepEqual(seen.map((s) => [s.hex, s.wire, s.ts]), [['00112233', 60, 1_700_000_000_000.5], ['44', 1, 1_700_000_001_000]]);
+  });
+});
+
+describe('readPcapFile', () => {
+  it('reads a file larger than its read buffer with the same frames as a whole-buffer read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topoflow-pcap-'));
+    try {
+      const frames = Array.from({ length: 3000 }, (_, i) => ({ data: new Uint8Array(700).fill(i & 255), timestampMs: 1_700_000_000_000 + i }));
+      const file = encodePcap(frames);
+      const path = join(dir, 'big.pcap');
+      writeFileSync(path, file);
+      const whole = collector();
+      readPcap(file, whole.sink);
+      const streamed = collector();
+      const s = await readPcapFile(path, streamed.sink);
+      assert.equal(s.packets, 3000);
+      assert.ok(file.length > 2 * (1 << 20));
+      assert.deepEqual(streamed.seen, whole.seen);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
