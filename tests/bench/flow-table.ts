@@ -138,7 +138,7 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
         { label: 'ratio softflowd / ours: CPU time', value: fmtRatio(cpuRatio) },
       ],
       goals: [{ goal: 'softflowd time / our time ≥ 1.0', measured: fmtRatio(ratio), met: ratio >= 1 }],
-      notes: ['our time includes reading the file (1 MiB reads into one buffer) and the final stop(); softflowd\'s includes its process start; CPU is user + system (softflowd through GNU time)'],
+      notes: ['our time includes reading the file (1 MiB reads into two alternating buffers) and the final stop(); softflowd\'s includes its process start; CPU is user + system (softflowd through GNU time)'],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
