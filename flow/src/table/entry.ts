@@ -79,6 +79,20 @@ export class FlowEntry implements Indexed {
     this.serial = serial;
   }
 
+  /** Counts a packet of `length` bytes from A (`ab`) or from B, seen at `tsMs`. */
+  count(ab: boolean, length: number, tsMs: number): void {
+    if (ab) {
+      this.abPackets++;
+      this.abBytes += length;
+    } else {
+      this.baPackets++;
+      this.baBytes += length;
+    }
+    const ms = Math.floor(tsMs);
+    if (ms > this.last) this.last = ms;
+    this.touched = true;
+  }
+
   /** Sets LastUpdateMetric to the counters' change since the previous report, over [start, end]. */
   closeWindow(start: number, end: number): void {
     this.luABPackets = this.abPackets - this.prevABPackets;

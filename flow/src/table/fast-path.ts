@@ -66,17 +66,7 @@ export class FastPath {
     this.#index.touch(e);
     const d = lk.decision;
     const ab = (d & TIE) === 0 ? (d & SWAP) === e.swapDecision : e.transportA > u16(b, l4);
-    const length = Math.max(0, wireLength);
-    if (ab) {
-      e.abPackets++;
-      e.abBytes += length;
-    } else {
-      e.baPackets++;
-      e.baBytes += length;
-    }
-    const ms = Math.floor(tsMs);
-    if (ms > e.last) e.last = ms;
-    e.touched = true;
+    e.count(ab, Math.max(0, wireLength), tsMs);
     return true;
   }
 }

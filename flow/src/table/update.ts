@@ -49,17 +49,7 @@ export function updateSettings(o: FlowTableOptions): UpdateSettings {
  */
 export function updateEntry(e: FlowEntry, p: DecodedPacket, s: SubPacket, tsMs: number, cfg: UpdateSettings, decision: number, rawEnd: number): void {
   const ab = fromA(e, p, s, decision);
-  const len = s.length;
-  if (ab) {
-    e.abPackets++;
-    e.abBytes += len;
-  } else {
-    e.baPackets++;
-    e.baBytes += len;
-  }
-  const ms = Math.floor(tsMs);
-  if (ms > e.last) e.last = ms;
-  e.touched = true;
+  e.count(ab, s.length, tsMs);
   if (s.icmp >= 0) icmpRtt(e, p, s.icmp, tsMs);
   else if (s.transport >= 0 && p.type[s.transport] === L.TCP) tcpUpdate(e, p, s, ab, tsMs, cfg);
   if (p.fragments > 0 || p.fragmentErrors > 0) {
@@ -67,7 +57,7 @@ export function updateEntry(e: FlowEntry, p: DecodedPacket, s: SubPacket, tsMs: 
     e.fragmentErrors += p.fragmentErrors;
   }
   if (cfg.dns && s.dns >= 0) e.dns = parseDnsMessage(p.buf[s.dns] as Uint8Array, p.a[s.dns] as number, p.b[s.dns] as number);
-  if (cfg.rawPacketLimit > 0) keepRaw(e, p, s, ms, cfg.rawPacketLimit, rawEnd);
+  if (cfg.rawPacketLimit > 0) keepRaw(e, p, s, Math.floor(tsMs), cfg.rawPacketLimit, rawEnd);
 }
 
 function icmpRtt(e: FlowEntry, p: DecodedPacket, i: number, tsMs: number): void {
