@@ -54,12 +54,14 @@ export class PcapReader {
     let i = 0;
     const n = chunk.length;
     while (this.#carryLen > 0 && i < n) {
-      const take = Math.min(this.#need - this.#carryLen, n - i);
-      this.#grow(this.#need);
-      this.#carry.set(chunk.subarray(i, i + take), this.#carryLen);
-      this.#carryLen += take;
-      i += take;
-      if (this.#carryLen < this.#need) return;
+      if (this.#carryLen < this.#need) {
+        const take = Math.min(this.#need - this.#carryLen, n - i);
+        this.#grow(this.#need);
+        this.#carry.set(chunk.subarray(i, i + take), this.#carryLen);
+        this.#carryLen += take;
+        i += take;
+        if (this.#carryLen < this.#need) return;
+      }
       const used = this.#unit(this.#carry, 0, this.#carryLen);
       if (used === 0) continue; // the unit turned out longer: keep filling
       this.#pos += used;
