@@ -17,6 +17,8 @@ export const FlowErrors = {
   NATIVE_MISSING: 'FLOW_NATIVE_MISSING',
   /** Raw packets of different link types cannot share one pcap file. */
   PCAP_MIXED_LINK_TYPES: 'FLOW_PCAP_MIXED_LINK_TYPES',
+  /** A pcap or pcapng file or stream is malformed or truncated (details: offset, reason). */
+  PCAP_INVALID: 'FLOW_PCAP_INVALID',
   /** Only a RawPackets() result can be rendered as a pcap file. */
   PCAP_NOT_RAW_PACKETS: 'FLOW_PCAP_NOT_RAW_PACKETS',
   /** The flow source (live flows or flow history) failed to answer. */
@@ -28,6 +30,8 @@ export const FlowErrors = {
   STORE_SCHEMA_UNSUPPORTED: 'FLOW_STORE_SCHEMA_UNSUPPORTED',
   STORE_UNAVAILABLE: 'FLOW_STORE_UNAVAILABLE',
   STORE_WRITE_FAILED: 'FLOW_STORE_WRITE_FAILED',
+  /** Flow table options are out of range (details: option). */
+  TABLE_OPTIONS_INVALID: 'FLOW_TABLE_OPTIONS_INVALID',
 } as const;
 
 /** One flow error code. */
@@ -42,6 +46,7 @@ export const FLOW_ERROR_STATUS: Readonly<Record<FlowErrorCode, number>> = {
   FLOW_CAPTURE_OPEN_FAILED: 500,
   FLOW_NATIVE_MISSING: 500,
   FLOW_PCAP_MIXED_LINK_TYPES: 406,
+  FLOW_PCAP_INVALID: 400,
   FLOW_PCAP_NOT_RAW_PACKETS: 406,
   FLOW_SOURCE_FAILED: 502,
   FLOW_STORE_CLOSED: 503,
@@ -51,6 +56,7 @@ export const FLOW_ERROR_STATUS: Readonly<Record<FlowErrorCode, number>> = {
   FLOW_STORE_SCHEMA_UNSUPPORTED: 500,
   FLOW_STORE_UNAVAILABLE: 503,
   FLOW_STORE_WRITE_FAILED: 503,
+  FLOW_TABLE_OPTIONS_INVALID: 400,
 };
 
 /** Builds a flow error with the status of its table entry. */

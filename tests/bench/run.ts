@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.js';
 import { eventsBenchmark } from './events.js';
+import { flowTableBenchmark } from './flow-table.js';
 import { historyBenchmarks } from './history.js';
 import { machineInfo } from './machine.js';
 import { memoryBenchmark } from './memory.js';
@@ -21,7 +22,7 @@ import type { SyntheticSize } from './synthetic.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
   syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, namespacesBenchmark, memoryBenchmark,
-  ...historyBenchmarks,
+  ...historyBenchmarks, flowTableBenchmark,
 ];
 const SELF = fileURLToPath(import.meta.url);
 /** tests/bench in the sources (this file runs from tests/dist/bench). */
