@@ -1,10 +1,11 @@
 // Builds the agent from its configuration: reporter, graph, host node, then the forwarders (graph and flows), the
 // capture manager and the HTTP API.
 import { hostname } from 'node:os';
-import { type Clock, Reporter, packageVersion, systemClock } from '@topoflow/common';
+import { type Clock, type ComponentReporter, Reporter, packageVersion, systemClock } from '@topoflow/common';
+import { FlowTable } from '@topoflow/flow';
 import { MemoryGraph } from '@topoflow/graph';
 import { Agent } from './agent.js';
-import { type SourceFactory, type TableFactory, unavailableTableFactory } from './capture/factories.js';
+import type { SourceFactory, TableFactory } from './capture/factories.js';
 import { CaptureManager } from './capture/manager.js';
 import { handleOrderMessage } from './capture/orders.js';
 import { type SourceFactoryDeps, agentSourceFactory } from './capture/source-factory.js';
@@ -34,12 +35,13 @@ export interface AgentDeps {
   sourceFactory?: SourceFactory;
 }
 
-/**
- * The flow table and capture sources captures run with. Until the flow table is built in, a capture fails with
- * AGENT_CAPTURE_UNAVAILABLE ("flow table not built in").
- */
-function captureFactories(deps: AgentDeps, sources: SourceFactoryDeps): { tableFactory: TableFactory; sourceFactory: SourceFactory } {
-  return { tableFactory: deps.tableFactory ?? unavailableTableFactory, sourceFactory: deps.sourceFactory ?? agentSourceFactory(sources) };
+/** The flow table and capture sources captures run with (tests may inject fakes). */
+function captureFactories(deps: AgentDeps, clock: Clock, reporter: ComponentReporter, sources: SourceFactoryDeps):
+  { tableFactory: TableFactory; sourceFactory: SourceFactory } {
+  const tableFactory: TableFactory = (options, sender) => new FlowTable(options, {
+    sender, clock, onError: (err) => reporter.logger.error({ err, captureId: options.captureID }, 'flow table pass failed'),
+  });
+  return { tableFactory: deps.tableFactory ?? tableFactory, sourceFactory: deps.sourceFactory ?? agentSourceFactory(sources) };
 }
 
 /** Builds an agent (not started). Throws AGENT_CONFIG_INVALID when a setting is unusable. */
@@ -68,7 +70,7 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
   const flowForwarder = new FlowForwarder(flowForwarderConfig(c), { hostId, reporter: reporter.child('flows'), ...jitter });
   const captures = new CaptureManager({ flow: c.flow, capture: c.capture }, {
     graph, reporter: reporter.child('capture'), sender: flowForwarder,
-    ...captureFactories(deps, {
+    ...captureFactories(deps, clock, reporter.child('capture'), {
       graph, clock, reporter: reporter.child('capture'), statsIntervalMs: c.capture.statsUpdateMs,
       sflowPortMin: c.capture.sflow.portMin, sflowPortMax: c.capture.sflow.portMax,
       // Probes are built below; a capture starts only once the agent runs.

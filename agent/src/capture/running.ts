@@ -18,6 +18,8 @@ export interface CaptureEntry {
   Error?: string;
   /** "addr:port" of the sFlow receiver (sflow, ovssflow). */
   SFlowSocket?: string;
+  /** Started through the agent API, not by an analyzer (a Topoflow addition). */
+  Local?: true;
   PacketsReceived: number;
   PacketsDropped: number;
   PacketsIfDropped: number;
@@ -85,7 +87,7 @@ export class RunningCapture {
       ID: s.ID, State: this.state === 'error' ? 'error' : 'active', Type: this.type,
       ...(s.Name ? { Name: s.Name } : {}), ...(s.Description ? { Description: s.Description } : {}),
       ...(s.BPFFilter ? { BPFFilter: s.BPFFilter } : {}), ...(this.error !== undefined ? { Error: this.error } : {}),
-      ...(this.sflowSocket !== undefined ? { SFlowSocket: this.sflowSocket } : {}),
+      ...(this.sflowSocket !== undefined ? { SFlowSocket: this.sflowSocket } : {}), ...(s.Local === true ? { Local: true as const } : {}),
       PacketsReceived: this.last.PacketsReceived, PacketsDropped: this.last.PacketsDropped, PacketsIfDropped: this.last.PacketsIfDropped,
     };
   }

@@ -48,6 +48,11 @@ export interface CaptureSpec {
   SamplingRate?: number;
   /** sFlow counter polling interval in seconds (ovssflow; 0 means none). */
   PollingInterval?: number;
+  /**
+   * True for a capture started through the agent's own API rather than by an analyzer: its Captures entry says so
+   * (`Local: true`), so an analyzer does not stop it as a capture its store no longer holds.
+   */
+  Local?: boolean;
 }
 
 /** Node types an interface capture (afpacket, pcap, pcapsocket, sflow, ebpf) accepts. */

@@ -64,7 +64,7 @@ export function registerCaptureRoutes(app: FastifyInstance, deps: { graph: Graph
   app.post('/api/capture', { schema: { body: CAPTURE_REQUEST_SCHEMA } }, async (request: FastifyRequest<{ Body: CaptureRequest }>, reply) => {
     const { NodeID, Interface, Namespace, ID, ...fields } = request.body;
     const nodeId = NodeID ?? findInterfaceNode(graph, { name: Interface ?? '', namespace: Namespace ?? '', type: fields.Type ?? '' }).ID;
-    const spec: CaptureSpec = { ...fields, ID: ID ?? nanoid() };
+    const spec: CaptureSpec = { ...fields, ID: ID ?? nanoid(), Local: true };
     const existed = captures.list().some((c) => c.ID === spec.ID && c.NodeID === nodeId && c.State !== 'error');
     const state = await captures.startCapture(spec, nodeId);
     return reply.code(existed ? 200 : 201).send(state);

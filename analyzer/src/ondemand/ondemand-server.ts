@@ -287,7 +287,8 @@ export class OnDemandServer implements Component {
     for (const n of graph.nodes()) {
       if (n.Metadata.Captures === undefined) continue;
       for (const e of captureEntries(n)) {
-        if (this.#captures.has(e.ID)) continue;
+        // Captures started through an agent's own API are not the store's to stop.
+        if (this.#captures.has(e.ID) || (e as { Local?: unknown }).Local === true) continue;
         const key = `${n.ID}\u0000${e.ID}`;
         seen.add(key);
         const connection = dispatcher.connection(n.Host);
