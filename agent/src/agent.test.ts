@@ -6,6 +6,7 @@ import { FLOW_WS_PATH, type FlowBatch } from '@topoflow/flow';
 import { hostNodeId } from '@topoflow/probes';
 import type { Agent } from './agent.js';
 import { FakeCaptureFactories, fakeFlow } from './capture/fakes.js';
+import { unavailableTableFactory } from './capture/factories.js';
 import type { CaptureEntry } from './capture/running.js';
 import { defaultAgentServiceConfig } from './config.js';
 import { AgentErrors } from './errors.js';
@@ -61,8 +62,8 @@ describe('agent captures', () => {
     assert.equal(fakes.sources[0]?.stops, 1);
   });
 
-  it('refuses captures with AGENT_CAPTURE_UNAVAILABLE when no flow table is wired in', async () => {
-    const { base } = await run();
+  it('refuses captures with AGENT_CAPTURE_UNAVAILABLE when the flow table factory refuses', async () => {
+    const { base } = await run({ tableFactory: unavailableTableFactory });
     const r = await post(base, { Interface: 'eth0' });
     assert.equal(r.status, 503);
     assert.equal(((await r.json()) as { code: string }).code, AgentErrors.CAPTURE_UNAVAILABLE);
