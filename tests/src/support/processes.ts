@@ -72,10 +72,11 @@ export class ServiceProcess {
   /**
    * Starts `topoflow <command>` on a free loopback port and waits until /readyz answers 200. The port is the
    * analyzer's for `analyzer` and `allinone`, the agent's API for `agent` (allinone's agent API gets another one).
+   * An address set in `env` (TOPOFLOW_ANALYZER_LISTEN, or TOPOFLOW_AGENT_LISTEN for `agent`) is kept: a restarted
+   * service comes back where its clients look for it.
    */
   static async start(command: 'analyzer' | 'agent' | 'allinone', env: Record<string, string> = {}, args: string[] = []): Promise<ServiceProcess> {
-    const port = await freePort();
-    const address = `127.0.0.1:${port}`;
+    const address = (command === 'agent' ? env.TOPOFLOW_AGENT_LISTEN : env.TOPOFLOW_ANALYZER_LISTEN) ?? `127.0.0.1:${await freePort()}`;
     const listen: Record<string, string> = command === 'agent'
       ? { TOPOFLOW_AGENT_LISTEN: address }
       : { TOPOFLOW_ANALYZER_LISTEN: address, ...(command === 'allinone' ? { TOPOFLOW_AGENT_LISTEN: `127.0.0.1:${await freePort()}` } : {}) };
