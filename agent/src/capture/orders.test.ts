@@ -19,7 +19,7 @@ async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
 describe('capture orders', () => {
   let graph: MemoryGraph;
   let manager: CaptureManager;
-  let replies: Array<{ Type: string; UUID: string; Status: number; Obj: { Error?: string } }>;
+  let replies: Array<{ Type: string; UUID: string; Status: number; Obj: { NodeID?: string; CaptureID?: string; Error?: string; Code?: string } }>;
   const reporter = silentReporter('agent').child('capture');
   const send = (msg: unknown) => handleOrderMessage(manager, reporter, typeof msg === 'string' ? msg : JSON.stringify(msg), (r) => replies.push(r as never));
   const entries = () => graph.getNode('eth')?.Metadata.Captures as CaptureEntry[] | undefined;
@@ -64,5 +64,16 @@ describe('capture orders', () => {
     send('not json');
     await waitFor(() => replies.length === 3);
     assert.deepEqual(replies.map((r) => r.Status).sort(), [400, 400, 404]);
+  });
+
+  it('names the node, the capture and the error code in the reply to a refused start', async () => {
+    graph.updateNode('eth', { set: { LinkFlags: ['BROADCAST'] } });
+    send(start('c3'));
+    await waitFor(() => replies.length === 1);
+    const [r] = replies;
+    assert.equal(r?.Status, 409);
+    assert.deepEqual({ ...r?.Obj, Error: undefined }, { NodeID: 'eth', CaptureID: 'c3', Code: 'AGENT_CAPTURE_PRECONDITION_FAILED', Error: undefined });
+    assert.match(r?.Obj.Error ?? '', /no UP in LinkFlags/);
+    assert.equal(entries(), undefined, 'nothing runs');
   });
 });

@@ -1,6 +1,7 @@
 // Capture orders from the analyzer's on-demand server: `CaptureStart` / `CaptureStop` in namespace `OnDemand` on
 // the topology link. Starts of a running capture and stops of an unknown one are done already; every order gets a
-// reply (`CaptureStartReply` / `CaptureStopReply`, the request's UUID, Status 200 or the error's status).
+// reply (`CaptureStartReply` / `CaptureStopReply`, the request's UUID, Status 200 or the error's status, and
+// `{NodeID, CaptureID, Error?, Code?}`, so the analyzer knows which start was refused and can send it again).
 import type { ComponentReporter } from '@topoflow/common';
 import { isAppError } from '@topoflow/common';
 import type { CaptureManager } from './manager.js';
@@ -50,12 +51,15 @@ export function handleOrderMessage(captures: CaptureManager, reporter: Component
   if (record(env) === undefined || env.Namespace !== ONDEMAND_NAMESPACE) return;
   const obj = record(env.Obj) ?? {};
   const nodeId = text(obj.NodeID);
-  const answer = (status: number, error?: string): void =>
-    reply({ Namespace: ONDEMAND_NAMESPACE, Type: `${text(env.Type)}Reply`, UUID: env.UUID, Status: status, Obj: { NodeID: nodeId, ...(error ? { Error: error } : {}) } });
+  const captureId = text(record(obj.Capture)?.UUID) || text(obj.CaptureID);
+  const answer = (status: number, error?: string, code?: string): void => reply({
+    Namespace: ONDEMAND_NAMESPACE, Type: `${text(env.Type)}Reply`, UUID: env.UUID, Status: status,
+    Obj: { NodeID: nodeId, CaptureID: captureId, ...(error ? { Error: error } : {}), ...(code ? { Code: code } : {}) },
+  });
   const fail = (err: unknown): void => {
     const status = isAppError(err) ? err.statusCode : 500;
-    reporter.logger.warn({ err, nodeId, type: env.Type }, 'capture order failed');
-    answer(status, err instanceof Error ? err.message : String(err));
+    reporter.logger.warn({ err, nodeId, captureId, type: env.Type }, 'capture order failed');
+    answer(status, err instanceof Error ? err.message : String(err), isAppError(err) ? err.code : undefined);
   };
   if (env.Type === 'CaptureStart') {
     const spec = orderSpec(obj);

@@ -8,7 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ENVELOPE_SCHEMA } from '../elements/schemas.js';
 import type { Validate } from '../elements/element-input.js';
 import type { CloseCause } from '../ws/connection.js';
-import { encodeError } from '../ws/envelope.js';
+import { type Envelope, encodeError } from '../ws/envelope.js';
 import type { Handshake } from '../ws/handshake.js';
 import { RateLimitedLog } from '../ws/rate-limited-log.js';
 import { SerialQueue } from '../ws/serial-queue.js';
@@ -58,6 +58,7 @@ export class Agents {
   /** The open session of each connected agent host. */
   readonly #byHost = new Map<string, AgentSession>();
   readonly #syncedListeners = new Set<(hostId: string) => void>();
+  readonly #onDemandListeners = new Set<(hostId: string, env: Envelope) => void>();
   #serial = 0;
   readonly #log: RateLimitedLog;
   readonly #m;
@@ -95,6 +96,12 @@ export class Agents {
     return () => this.#syncedListeners.delete(listener);
   }
 
+  /** Calls `listener` with the host ID and the message for each OnDemand message (order replies); returns the unsubscriber. */
+  onOnDemand(listener: (hostId: string, env: Envelope) => void): () => void {
+    this.#onDemandListeners.add(listener);
+    return () => this.#onDemandListeners.delete(listener);
+  }
+
   /** Nothing to acquire: sessions come with connections. */
   async start(): Promise<void> {}
 
@@ -122,11 +129,15 @@ export class Agents {
   }
 
   #synced(hostId: string): void {
-    for (const listener of this.#syncedListeners) {
+    this.#notify(this.#syncedListeners, hostId, undefined);
+  }
+
+  #notify<T>(listeners: Iterable<(hostId: string, arg: T) => void>, hostId: string, arg: T): void {
+    for (const listener of listeners) {
       try {
-        listener(hostId);
+        listener(hostId, arg);
       } catch (err) {
-        this.#deps.reporter.logger.error({ err, hostId }, 'agent sync listener failed');
+        this.#deps.reporter.logger.error({ err, hostId }, 'agent listener failed');
       }
     }
   }
@@ -154,6 +165,7 @@ export class Agents {
       onOnDemand: (env) => {
         m.onDemand.inc({ type: env.Type, status: `${Math.floor(env.Status / 100)}xx` });
         if (env.Status >= 400) this.#log.warn({ hostId: session.hostId, type: env.Type, status: env.Status, obj: env.Obj }, 'agent reported a failed capture order');
+        this.#notify(this.#onDemandListeners, session.hostId, env);
       },
     });
     this.#sessions.add(session);

@@ -1,6 +1,7 @@
 // Capture orders over /ws/agent/topology: an analyzer with a real etcd and a test agent. A created capture reaches
 // the agent as CaptureStart, the agent's Captures metadata gives Count, a deletion sends CaptureStop, a
-// reconnection gets its starts again, and the agent's replies in the OnDemand namespace are accepted.
+// reconnection gets its starts again, the agent's replies in the OnDemand namespace are accepted, and a start the
+// agent refused is sent again once its node changed (not on changes of other nodes).
 import assert from 'node:assert/strict';
 import type { Analyzer } from '../analyzer.js';
 import { type TestEtcd, startTestAnalyzer, startTestEtcd } from '../testing.js';
@@ -8,9 +9,9 @@ import { TestWsClient, type WsMessage } from '../ws/test-client.js';
 
 const HEADERS = { 'X-Host-ID': 'h1', 'X-Client-Type': 'agent', 'X-Persistence-Policy': 'DeleteOnDisconnect' };
 
-const veth = (captures?: unknown[], rev = 1) => ({
-  ID: 'veth-1', Metadata: { Name: 'veth1', Type: 'veth', ...(captures ? { Captures: captures } : {}) }, Host: 'h1', Origin: 'agent.h1',
-  CreatedAt: 1000, UpdatedAt: 1000 + rev, DeletedAt: null, Revision: rev,
+const veth = (captures?: unknown[], rev = 1, name = 'veth1', extra: Record<string, unknown> = {}) => ({
+  ID: `${name}-id`.replace('veth1-id', 'veth-1'), Metadata: { Name: name, Type: 'veth', ...extra, ...(captures ? { Captures: captures } : {}) },
+  Host: 'h1', Origin: 'agent.h1', CreatedAt: 1000, UpdatedAt: 1000 + rev, DeletedAt: null, Revision: rev,
 });
 
 const isOrder = (type: string) => (m: WsMessage) => m.Namespace === 'OnDemand' && m.Type === type;
@@ -79,5 +80,27 @@ describe('capture orders to agents', function () {
     const stop = await a.next(isOrder('CaptureStop'), 5000);
     assert.deepEqual(stop.Obj, { NodeID: 'veth-1', CaptureID: id });
     assert.equal(a.socket.readyState, a.socket.OPEN, 'the agent stays connected');
+  });
+
+  it('sends a refused start again once the node changed, and shows the refusal meanwhile', async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    const a = await agent();
+    const created = await inject('POST', '/api/capture', { GremlinQuery: "G.V().Has('Name', 'veth1')" });
+    const id = created.body?.UUID as string;
+    const start = await a.next(isOrder('CaptureStart'), 5000);
+    const refusal = { NodeID: 'veth-1', CaptureID: id, Error: 'node veth-1 cannot be captured on yet: no UP in LinkFlags', Code: 'AGENT_CAPTURE_PRECONDITION_FAILED' };
+    a.socket.send(JSON.stringify([{ Namespace: 'OnDemand', Type: 'CaptureStartReply', UUID: start.UUID, Status: 409, Obj: refusal }]));
+    const errors = async () => ((await inject('GET', '/api/status')).body?.Captures as { Errors: Record<string, unknown[]> }).Errors[id];
+    for (let i = 0; i < 100 && (await errors()) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await errors(), [{ NodeID: 'veth-1', Error: refusal.Error }]);
+
+    // another node changes: the refused node did not, so nothing is sent
+    a.send('NodeAdded', veth(undefined, 1, 'other'));
+    assert.deepEqual((await a.drain(400)).filter(isOrder('CaptureStart')), []);
+    a.send('NodeUpdated', veth(undefined, 2, 'veth1', { LinkFlags: ['UP'] }));
+    const again = await a.next(isOrder('CaptureStart'), 5000);
+    assert.equal((again.Obj as { NodeID: string }).NodeID, 'veth-1');
+    assert.equal(await errors(), undefined, 'the refusal is forgotten once the start is sent again');
+    assert.equal((await inject('DELETE', `/api/capture/${id}`)).status, 200);
   });
 });

@@ -1,7 +1,7 @@
 // How capture orders reach agents: the CaptureDispatcher interface the on-demand server talks to, and its
 // implementation that writes OnDemand messages on each agent's /ws/agent/topology connection.
 import type { Agents } from '../agents/agents.js';
-import { ONDEMAND_NAMESPACE, encode } from '../ws/envelope.js';
+import { type Envelope, ONDEMAND_NAMESPACE, encode } from '../ws/envelope.js';
 
 /** Message type of a start order. */
 export const CAPTURE_START = 'CaptureStart';
@@ -25,6 +25,19 @@ export interface CaptureStopOrder {
   CaptureID: string;
 }
 
+/** Message type of an agent's answer to a start order. */
+export const CAPTURE_START_REPLY = 'CaptureStartReply';
+
+/** An agent's refusal of a start order: its CaptureStartReply with an error status. */
+export interface StartRefusal {
+  NodeID: string;
+  CaptureID: string;
+  /** The agent's message (why the node cannot be captured on now). */
+  Error: string;
+  /** The reply's status (e.g. 409 when the node is not ready: down, no TID yet). */
+  Status: number;
+}
+
 /** Sends capture orders to agents. */
 export interface CaptureDispatcher {
   /** Identifies the agent's current connection (a reconnection gives another value); undefined when not connected. */
@@ -35,6 +48,8 @@ export interface CaptureDispatcher {
   stop(hostId: string, order: CaptureStopOrder): boolean;
   /** Calls `listener` each time an agent (re)connected and its graph was synced; returns the unsubscriber. */
   onAgentSynced(listener: (hostId: string) => void): () => void;
+  /** Calls `listener` each time an agent refuses a start order; returns the unsubscriber. */
+  onStartRefused?(listener: (hostId: string, refusal: StartRefusal) => void): () => void;
 }
 
 /** Writes orders on the agents' WebSocket sessions. */
@@ -61,8 +76,24 @@ export class AgentCaptureDispatcher implements CaptureDispatcher {
     return this.#agents.onSynced(listener);
   }
 
+  onStartRefused(listener: (hostId: string, refusal: StartRefusal) => void): () => void {
+    return this.#agents.onOnDemand((hostId, env) => {
+      const refusal = startRefusal(env);
+      if (refusal !== undefined) listener(hostId, refusal);
+    });
+  }
+
   #send(hostId: string, type: string, obj: unknown): boolean {
     const session = this.#agents.session(hostId);
     return session !== undefined && session.conn.send(encode(type, obj, { namespace: ONDEMAND_NAMESPACE }));
   }
+}
+
+/** The refusal a message carries: a CaptureStartReply with an error status naming its node and capture. */
+export function startRefusal(env: Envelope): StartRefusal | undefined {
+  if (env.Namespace !== ONDEMAND_NAMESPACE || env.Type !== CAPTURE_START_REPLY || env.Status < 400) return undefined;
+  const obj = typeof env.Obj === 'object' && env.Obj !== null ? (env.Obj as Record<string, unknown>) : {};
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  if (text(obj.NodeID) === '' || text(obj.CaptureID) === '') return undefined;
+  return { NodeID: text(obj.NodeID), CaptureID: text(obj.CaptureID), Error: text(obj.Error) || `status ${env.Status}`, Status: env.Status };
 }

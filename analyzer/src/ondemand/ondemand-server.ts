@@ -1,7 +1,8 @@
 // The on-demand server: keeps every capture of etcd applied to the live graph. Each capture is resolved to nodes
 // (its Gremlin expression, capturable nodes, a capture type per node) and the owning agents get CaptureStart and
 // CaptureStop orders; graph changes re-run the resolution after a debounce, an agent's (re)connection re-sends its
-// starts, and a node still carrying a capture that no longer exists gets a stop.
+// starts, a start the agent refused is sent again once its node changed, and a node still carrying a capture that
+// no longer exists gets a stop.
 import type { Component, ComponentReporter } from '@topoflow/common';
 import type { GraphEvent, MemoryGraph } from '@topoflow/graph';
 import type { QueryEngine, QueryOptions } from '@topoflow/gremlin';
@@ -11,7 +12,9 @@ import type { CaptureDecoder } from '../captures/store.js';
 import type { EtcdService } from '../etcd/etcd-service.js';
 import { RateLimitedLog } from '../ws/rate-limited-log.js';
 import { CaptureWatch } from './capture-watch.js';
-import type { CaptureDispatcher } from './dispatcher.js';
+import type { CaptureDispatcher, StartRefusal } from './dispatcher.js';
+import { OrphanStops } from './orphans.js';
+import { StartRefusals } from './refusals.js';
 import { movesCaptures, touchesCaptures } from './relevance.js';
 import { resolveCapture } from './resolver.js';
 
@@ -63,8 +66,8 @@ export class OnDemandServer implements Component {
   /** Per capture ID, per node ID, where a start was sent. */
   readonly #assigned = new Map<string, Map<string, Assignment>>();
   readonly #errors = new Map<string, Map<string, string>>();
-  /** Stops sent for captures that no longer exist: `<nodeId>\0<captureId>` → connection. */
-  readonly #orphanStops = new Map<string, number>();
+  readonly #refusals = new StartRefusals();
+  readonly #orphans = new OrphanStops();
   readonly #dirty = new Set<string>();
   #dirtyAll = false;
   #sweep = false;
@@ -94,7 +97,7 @@ export class OnDemandServer implements Component {
       stops: r.counter('stops_total', 'CaptureStop orders sent to agents'),
       runs: r.counter('evaluations_total', 'Evaluations of captures against the graph'),
       seconds: r.histogram('evaluation_duration_seconds', 'Time to evaluate the captures due', [0.001, 0.01, 0.1, 1, 10]),
-      errors: r.counter('errors_total', 'Captures that could not be resolved (query) or run on a node (type)', ['kind']),
+      errors: r.counter('errors_total', 'Captures that could not be resolved (query), run on a node (type) or that an agent refused (agent)', ['kind']),
     };
   }
 
@@ -114,9 +117,11 @@ export class OnDemandServer implements Component {
   async start(): Promise<void> {
     if (this.#running || !this.#deps.etcd.enabled) return;
     this.#running = true;
+    const { graph, dispatcher } = this.#deps;
     this.#unsubscribe = [
-      this.#deps.graph.onAny((ev) => this.#onGraphEvent(ev)),
-      this.#deps.dispatcher.onAgentSynced(() => this.#request({ all: true, sweep: true }, this.#config.debounceMs)),
+      graph.onAny((ev) => this.#onGraphEvent(ev)),
+      dispatcher.onAgentSynced(() => this.#request({ all: true, sweep: true }, this.#config.debounceMs)),
+      dispatcher.onStartRefused?.((host, refusal) => this.#onRefused(host, refusal)) ?? (() => undefined),
     ];
     await this.#watch.start();
   }
@@ -135,6 +140,7 @@ export class OnDemandServer implements Component {
   status(): OnDemandStatus {
     const errors: OnDemandStatus['Errors'] = {};
     for (const [id, m] of this.#errors) errors[id] = [...m].map(([NodeID, Error]) => ({ NodeID, Error }));
+    for (const id of this.#refusals.captures()) errors[id] = [...(errors[id] ?? []), ...this.#refusals.errors(id)];
     let assignments = 0;
     for (const m of this.#assigned.values()) assignments += m.size;
     return {
@@ -218,7 +224,9 @@ export class OnDemandServer implements Component {
       await this.#reconcile(id);
       if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
     }
-    if (sweep && this.#loaded) this.#sweepOrphans();
+    if (sweep && this.#loaded) {
+      this.#orphans.sweep(this.#deps.graph, this.#deps.dispatcher, (id) => this.#captures.has(id), (h, n, c) => this.#stop(h, n, c));
+    }
     let assignments = 0;
     for (const m of this.#assigned.values()) assignments += m.size;
     this.#m.assignments.set(assignments);
@@ -233,6 +241,7 @@ export class OnDemandServer implements Component {
       for (const [nodeId, a] of assigned) this.#stop(a.host, nodeId, id);
       this.#assigned.delete(id);
       this.#errors.delete(id);
+      this.#refusals.forget(id);
       return;
     }
     const r = await resolveCapture(capture, graph, engine, queryOptions);
@@ -247,12 +256,14 @@ export class OnDemandServer implements Component {
         assigned.delete(nodeId);
         continue;
       }
-      if (assigned.get(nodeId)?.connection === connection) continue;
+      if (assigned.get(nodeId)?.connection === connection || this.#refusals.waiting(id, nodeId, connection, t.revision)) continue;
       if (dispatcher.start(t.host, { NodeID: nodeId, Capture: { ...capture }, ProbeType: t.probeType })) {
         assigned.set(nodeId, { host: t.host, connection });
+        this.#refusals.forgetNode(id, nodeId);
         this.#m.starts.inc();
       }
     }
+    this.#refusals.forget(id, (nodeId) => r.targets.has(nodeId));
     for (const [nodeId, a] of assigned) {
       if (r.targets.has(nodeId)) continue;
       this.#stop(a.host, nodeId, id);
@@ -261,6 +272,18 @@ export class OnDemandServer implements Component {
     if (assigned.size > 0) this.#assigned.set(id, assigned);
     else this.#assigned.delete(id);
     this.#setErrors(id, r.errors, 'type');
+  }
+
+  /** An agent refused a start: the node is no longer assigned, and gets the start again once it changed. */
+  #onRefused(host: string, r: StartRefusal): void {
+    const assigned = this.#assigned.get(r.CaptureID);
+    const a = assigned?.get(r.NodeID);
+    if (assigned === undefined || a === undefined || a.host !== host) return;
+    assigned.delete(r.NodeID);
+    if (assigned.size === 0) this.#assigned.delete(r.CaptureID);
+    const revision = this.#deps.graph.getNode(r.NodeID)?.Revision ?? 0;
+    this.#refusals.record(r.CaptureID, r.NodeID, { connection: a.connection, revision, error: r.Error });
+    this.#m.errors.inc({ kind: 'agent' });
   }
 
   #stop(host: string, nodeId: string, captureId: string): boolean {
@@ -278,24 +301,5 @@ export class OnDemandServer implements Component {
     }
     if (errors.size > 0) this.#errors.set(id, errors);
     else this.#errors.delete(id);
-  }
-
-  /** Sends a stop, once per agent connection, for every capture a node carries that no longer exists. */
-  #sweepOrphans(): void {
-    const { graph, dispatcher } = this.#deps;
-    const seen = new Set<string>();
-    for (const n of graph.nodes()) {
-      if (n.Metadata.Captures === undefined) continue;
-      for (const e of captureEntries(n)) {
-        // Captures started through an agent's own API are not the store's to stop.
-        if (this.#captures.has(e.ID) || (e as { Local?: unknown }).Local === true) continue;
-        const key = `${n.ID}\u0000${e.ID}`;
-        seen.add(key);
-        const connection = dispatcher.connection(n.Host);
-        if (connection === undefined || this.#orphanStops.get(key) === connection) continue;
-        if (this.#stop(n.Host, n.ID, e.ID)) this.#orphanStops.set(key, connection);
-      }
-    }
-    for (const key of this.#orphanStops.keys()) if (!seen.has(key)) this.#orphanStops.delete(key);
   }
 }

@@ -9,6 +9,8 @@ import { type CaptureType, isCapturableNodeType, probeTypeForNode } from '../cap
 export interface CaptureTarget {
   host: string;
   probeType: CaptureType;
+  /** The node's revision when resolved (a start its agent refused is sent again once it changed). */
+  revision: number;
 }
 
 /** The outcome of resolving a capture. */
@@ -52,7 +54,7 @@ export async function resolveCapture(capture: Capture, graph: GraphView, engine:
     if (n.Host === '' || !isCapturableNodeType(type) || targets.has(n.ID)) continue;
     const choice = probeTypeForNode(type as string, capture.Type);
     if ('error' in choice) errors.set(n.ID, choice.error);
-    else targets.set(n.ID, { host: n.Host, probeType: choice.type });
+    else targets.set(n.ID, { host: n.Host, probeType: choice.type, revision: n.Revision });
   }
   return { targets, errors };
 }
