@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.js';
+import { captureLatencyBenchmark } from './capture-latency.js';
 import { eventsBenchmark } from './events.js';
 import { flowTableBenchmark } from './flow-table.js';
 import { historyBenchmarks } from './history.js';
@@ -22,7 +23,7 @@ import type { SyntheticSize } from './synthetic.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
   syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, namespacesBenchmark, memoryBenchmark,
-  ...historyBenchmarks, flowTableBenchmark,
+  ...historyBenchmarks, flowTableBenchmark, captureLatencyBenchmark,
 ];
 const SELF = fileURLToPath(import.meta.url);
 /** tests/bench in the sources (this file runs from tests/dist/bench). */

@@ -5,7 +5,7 @@ import type { GraphEvent, MemoryGraph } from '@topoflow/graph';
 import { AgentErrors } from '../errors.js';
 import { FakeCaptureFactories, RecordingFlowSender, captureTestGraph, fakeFlow } from './fakes.js';
 import { type SourceFactory, unavailableTableFactory } from './factories.js';
-import { CaptureManager, defaultCaptureManagerConfig } from './manager.js';
+import { CaptureManager, FIRST_PACKET_POLL_MS, defaultCaptureManagerConfig } from './manager.js';
 import type { CaptureEntry } from './running.js';
 
 const settle = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -181,6 +181,21 @@ describe('capture manager', () => {
     assert.equal(updates.length, count, 'no write while the counters stay the same');
     assert.equal(await metric('packets_received_total'), 5);
     assert.equal(await metric('packets_dropped_total'), 2);
+  });
+
+  it('shows the first packets of a new capture at once, without waiting for the stats refresh', async () => {
+    await manager.startCapture({ ID: 'c1' }, 'eth');
+    const updates: GraphEvent[] = [];
+    graph.on('nodeUpdated', (e) => updates.push(e));
+    await settle(4 * FIRST_PACKET_POLL_MS);
+    assert.equal(updates.length, 0, 'no write while nothing is counted');
+    const fed = Date.now();
+    fakes.sources[0]?.feed(3);
+    await waitFor(() => captures('eth')?.[0]?.PacketsReceived === 3, 1000);
+    assert.ok(Date.now() - fed < 10 * FIRST_PACKET_POLL_MS, `shown after ${Date.now() - fed} ms (stats refresh: 60 s)`);
+    fakes.sources[0]?.feed(2);
+    await settle(4 * FIRST_PACKET_POLL_MS);
+    assert.equal(captures('eth')?.[0]?.PacketsReceived, 3, 'later packets wait for the stats refresh');
   });
 
   it('adds the source drops to the stats the table sends, and counts the flows it sends', async () => {

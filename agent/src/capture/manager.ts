@@ -1,5 +1,6 @@
 // The capture manager: starts and stops captures on nodes of the agent's graph (one flow table and one source per
-// capture and node), keeps their state in the node's `Captures` metadata, and stops them when their node goes.
+// capture and node), keeps their state in the node's `Captures` metadata, and stops them when their node goes. A
+// new capture's counters are read often until its first packet shows, so that needs no wait for the stats refresh.
 import { type Component, type ComponentReporter, isAppError } from '@topoflow/common';
 import type { FlowSender } from '@topoflow/flow';
 import type { Graph, Node } from '@topoflow/graph';
@@ -34,6 +35,13 @@ export interface CaptureManagerDeps {
   sourceFactory: SourceFactory;
 }
 
+/** How often the counters of an active capture that has not counted a packet yet are read. */
+export const FIRST_PACKET_POLL_MS = 50;
+/** How long a new capture is watched for its first packet (afterwards only the stats refresh reads it). */
+export const FIRST_PACKET_WATCH_MS = 3000;
+/** Captures watched at once (reading a source's counters costs a file read): more wait for the stats refresh. */
+export const FIRST_PACKET_MAX_WATCHED = 64;
+
 const keyOf = (nodeId: string, captureId: string): string => `${nodeId}\u0000${captureId}`;
 const str = (node: Node, key: string): string => (typeof node.Metadata[key] === 'string' ? (node.Metadata[key] as string) : '');
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -46,6 +54,9 @@ export class CaptureManager implements Component {
   readonly #m: CaptureMetrics;
   #running = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Active captures without a packet yet, with the time (performance.now()) their watch ends. */
+  readonly #fresh = new Map<RunningCapture, number>();
+  #freshTimer: NodeJS.Timeout | undefined;
   #unlisten: (() => void) | undefined;
   #lastRefresh = 0;
 
@@ -88,6 +99,9 @@ export class CaptureManager implements Component {
     this.#unlisten = undefined;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearInterval(this.#freshTimer);
+    this.#freshTimer = undefined;
+    this.#fresh.clear();
     const all = [...this.#captures.values()];
     this.#captures.clear();
     await this.#halt(all);
@@ -167,6 +181,24 @@ export class CaptureManager implements Component {
     }
     this.#m.setActive(this.#captures.values());
     this.#publish(capture.nodeId);
+    if (this.#fresh.size >= FIRST_PACKET_MAX_WATCHED) return;
+    this.#fresh.set(capture, performance.now() + FIRST_PACKET_WATCH_MS);
+    this.#freshTimer ??= setInterval(() => this.#watchFresh(), FIRST_PACKET_POLL_MS);
+  }
+
+  /** Publishes the captures that counted their first packets; forgets those no longer active or watched too long. */
+  #watchFresh(): void {
+    const now = performance.now();
+    const counted = new Set<string>();
+    for (const [c, end] of this.#fresh) {
+      if (c.state === 'active' && now <= end && c.readSource().PacketsReceived === 0) continue;
+      this.#fresh.delete(c);
+      if (c.state === 'active' && c.last.PacketsReceived > 0) counted.add(c.nodeId);
+    }
+    for (const nodeId of counted) this.#publish(nodeId);
+    if (this.#fresh.size > 0) return;
+    clearInterval(this.#freshTimer);
+    this.#freshTimer = undefined;
   }
 
   /** A source failed (on start or later): State error with its message, logged and counted; source and table stop. */
