@@ -2,7 +2,9 @@
 // that one survives the other's end: a SIGKILL of the analyzer under a running capture (restarted on the same data
 // dir, address and etcd: the capture is still in the API, still active on its node, never restarted by the agent,
 // and new pings give flows with the node's TID), then a SIGTERM and start of the agent (the on-demand server
-// dispatches the capture again: active once more, one entry per ID, flows back). Pings stay between test namespaces.
+// dispatches the capture again: active once more, one entry per ID, flows back), then a deletion right before a
+// SIGKILL of the analyzer (the restarted analyzer stops the capture the node still carries). Pings stay between test
+// namespaces.
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -113,10 +115,17 @@ describe('captures across analyzer and agent restarts', function () {
     assert.equal(running[0]?.State, 'active');
     assert.equal(await agentStarts(), 1, 'one start on the restarted agent');
 
-    const deleted = await request(url(), 'DELETE', `/api/capture/${captureId}`);
-    assert.equal(deleted.status, 200);
-    await untilGone(url(), pair.vb, captureId, 15_000);
-    const left = await request((agent as ServiceProcess).url, 'GET', `/api/capture/${captureId}`);
-    assert.equal(left.status, 404, 'the agent stopped it');
+  });
+
+  it('stops a capture deleted just before a SIGKILL of the analyzer, once the analyzer is back', async () => {
+    assert.equal((await request(url(), 'DELETE', `/api/capture/${captureId}`)).status, 200);
+    // the kill may come before or after the stop order went out: either way the capture must end
+    await (analyzer as ServiceProcess).kill();
+    analyzer = await ServiceProcess.start('analyzer', analyzerEnv);
+    assert.equal((await request(url(), 'GET', `/api/capture/${captureId}`)).status, 404);
+    await until(async () => ((await request((agent as ServiceProcess).url, 'GET', `/api/capture/${captureId}`)).status === 404 ? true : undefined),
+      20_000, 'the agent stopped the capture');
+    await untilGone(url(), pair.vb, captureId, 10_000);
+    assert.ok(await tidOf(url(), pair.vb), 'vb is still there');
   });
 });
