@@ -60,6 +60,21 @@ export class SqliteReader implements RowSource {
     return this.#stmts;
   }
 
+  /**
+   * Runs `fn`'s reads in one read transaction, so a read made of several statements sees one committed state
+   * although the writer commits meanwhile (reads already inside one join it).
+   */
+  async snapshot<T>(fn: () => Promise<T>): Promise<T> {
+    const db = this.#db;
+    if (db === undefined || db.inTransaction) return fn();
+    db.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      if (db.open && db.inTransaction) db.exec('COMMIT');
+    }
+  }
+
   async latestRows(t: number, inclusive: boolean, limit: number, liveOnly = false): Promise<StoredRow[]> {
     const s = this.#use();
     const stmt = liveOnly ? s.latestLive : inclusive ? s.latestIncl : s.latestExcl;

@@ -1,0 +1,155 @@
+// The SQLite history store as the analyzer runs it: a worker thread owns the write connection and does the
+// planning, inserts, commits and checkpoints, so the calling thread only posts events (updates as their ops) and
+// reads through its own read-only connection. A writer thread that dies fails its pending appends and is started
+// again by the next write.
+import type { GraphEvent } from '../../events.js';
+import { GraphErrors, graphError } from '../../errors.js';
+import { applyPrunePolicy } from '../prune.js';
+import { RowReader, type RowHistoryStoreConfig, defaultRowHistoryStoreConfig } from '../row-reader.js';
+import type { HistorySnapshot, HistoryStore, PrunePolicy, PruneResult, ReadLimits, StoreStats, TimeSlice } from '../store.js';
+import { WireEncoder } from './event-wire.js';
+import { SqliteReader } from './sqlite-reader.js';
+import { type SqliteBackendConfig, checkSqlitePath } from './sqlite-writer.js';
+import { type WriterClient as Client, type WriterError, type WriterExit, WriterClient } from './writer-client.js';
+
+/** What the store reports to: a writer thread that ended without being closed. */
+export interface SqliteHistoryStoreDeps {
+  readonly logger?: { error(obj: object, msg: string): void; info?(obj: object, msg: string): void };
+  /** Called when a writer thread ends unexpectedly (it is started again on the next write). */
+  readonly onWriterExit?: (exit: WriterExit) => void;
+  /** Called with each writer thread started (tests stop it to see the store recover). */
+  readonly onWriterStart?: (client: Client) => void;
+}
+
+/** A HistoryStore on SQLite whose writes run in a worker thread. */
+export class SqliteHistoryStore implements HistoryStore {
+  readonly backend = 'sqlite';
+  readonly #config: SqliteBackendConfig;
+  readonly #deps: SqliteHistoryStoreDeps;
+  readonly #reader: SqliteReader;
+  readonly #rows: RowReader;
+  readonly #encoder = new WireEncoder();
+  #writer: WriterClient | undefined;
+  #starting: Promise<WriterClient> | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #open = false;
+
+  constructor(config: SqliteBackendConfig, options: Partial<RowHistoryStoreConfig> = {}, deps: SqliteHistoryStoreDeps = {}) {
+    checkSqlitePath(config.path);
+    this.#config = config;
+    this.#deps = deps;
+    this.#reader = new SqliteReader(config.path, config.cacheKiB);
+    this.#rows = new RowReader(this.#reader, { ...defaultRowHistoryStoreConfig(), ...options });
+  }
+
+  async open(): Promise<void> {
+    if (this.#open) return;
+    const writer = await this.#startWriter();
+    try {
+      this.#reader.open();
+    } catch (err) {
+      await writer.close();
+      this.#writer = undefined;
+      throw err;
+    }
+    this.#open = true;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    await this.#queue;
+    await this.#starting?.catch(() => undefined);
+    await this.#writer?.close();
+    this.#writer = undefined;
+    this.#reader.close();
+  }
+
+  append(events: readonly GraphEvent[]): Promise<void> {
+    if (!this.#open) return Promise.reject(closedError());
+    if (events.length === 0) return this.#queue;
+    const run = this.#queue.then(() => this.#append(events));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #append(events: readonly GraphEvent[]): Promise<void> {
+    try {
+      const writer = await this.#useWriter();
+      try {
+        await writer.request({ op: 'append', events: this.#encoder.encode(events) });
+      } catch (err) {
+        if ((err as WriterError).resync !== true) throw err;
+        this.#encoder.reset();
+        await writer.request({ op: 'append', events: this.#encoder.encode(events) });
+      }
+    } catch (err) {
+      // The writer dropped its copies of the elements (or is gone): the next append posts whole events.
+      this.#encoder.reset();
+      throw err;
+    }
+  }
+
+  async read(slice: TimeSlice, limits: ReadLimits = {}): Promise<HistorySnapshot> {
+    this.#checkOpen();
+    return this.#reader.snapshot(() => this.#rows.read(slice, limits));
+  }
+
+  async live(): Promise<HistorySnapshot> {
+    this.#checkOpen();
+    return this.#reader.snapshot(() => this.#rows.live());
+  }
+
+  async prune(policy: PrunePolicy): Promise<PruneResult> {
+    this.#checkOpen();
+    return applyPrunePolicy(policy, {
+      pruneBefore: async (before) => (await (await this.#useWriter()).request({ op: 'prune', before })) ?? 0,
+      stats: () => this.stats(),
+      updatedAtAtOffset: (n) => this.#reader.updatedAtAtOffset(n),
+      compact: async () => {
+        this.#rows.forget();
+        await (await this.#useWriter()).request({ op: 'compact' });
+      },
+    });
+  }
+
+  async stats(): Promise<StoreStats> {
+    this.#checkOpen();
+    const c = this.#writer?.counts ?? { node: 0, edge: 0, elements: 0 };
+    return { bytes: this.#reader.bytes(), nodeRevisions: c.node, edgeRevisions: c.edge, elements: c.elements };
+  }
+
+  #checkOpen(): void {
+    if (!this.#open) throw closedError();
+  }
+
+  /** The running writer thread, started again if the last one died. */
+  async #useWriter(): Promise<WriterClient> {
+    if (this.#writer?.alive === true) return this.#writer;
+    if (!this.#open) throw closedError();
+    const writer = await this.#startWriter();
+    this.#deps.logger?.info?.({ path: this.#config.path }, 'history writer thread restarted');
+    return writer;
+  }
+
+  #startWriter(): Promise<WriterClient> {
+    this.#starting ??= WriterClient.start(this.#config, (exit) => this.#onWriterExit(exit)).then((w) => {
+      this.#writer = w;
+      this.#encoder.reset();
+      this.#deps.onWriterStart?.(w);
+      return w;
+    }).finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  #onWriterExit(exit: WriterExit): void {
+    this.#deps.logger?.error({ err: exit.error, exitCode: exit.code, path: this.#config.path }, 'history writer thread stopped; it restarts on the next write');
+    this.#deps.onWriterExit?.(exit);
+  }
+}
+
+function closedError() {
+  return graphError(GraphErrors.HISTORY_CLOSED, 'the history store is not open');
+}
