@@ -119,7 +119,7 @@ async function ignoredAtAnalyzer(analyzer: Analyzer): Promise<number> {
 /** Time from the last change applied until the analyzer's history holds every event durably (history on). */
 async function historyLagMs(analyzer: Analyzer, markerNs: number): Promise<number | undefined> {
   if (!analyzer.history.enabled) return undefined;
-  await analyzer.history.durable();
+  await analyzer.history.recorder.durable(300_000);
   return (monotonicNs() - markerNs) / 1e6;
 }
 

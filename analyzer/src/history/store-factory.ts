@@ -19,7 +19,9 @@ export function createHistoryStore(config: ResolvedHistoryConfig, hooks: History
     case 'none':
       return undefined;
     case 'sqlite':
-      return new SqliteHistoryStore({ path: config.sqlite.path, cacheKiB: config.sqlite.cacheKiB, pruneChunk: PRUNE_CHUNK }, rows, {
+      return new SqliteHistoryStore({
+        path: config.sqlite.path, cacheKiB: config.sqlite.cacheKiB, pruneChunk: PRUNE_CHUNK, writerNice: config.sqlite.writerNice,
+      }, rows, {
         ...(logger ? { logger } : {}), ...(onWriterExit ? { onWriterExit } : {}),
       });
     case 'postgres':

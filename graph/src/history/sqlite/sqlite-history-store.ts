@@ -1,24 +1,25 @@
 // The SQLite history store as the analyzer runs it: a worker thread owns the write connection and does the
-// planning, inserts, commits and checkpoints, so the calling thread only posts events (updates as their ops) and
-// reads through its own read-only connection. A writer thread that dies fails its pending appends and is started
-// again by the next write.
+// inserts, commits (synced), checkpoints, pruning and compaction; the calling thread plans each append into rows
+// (cheap here: revisions of the live graph share unchanged values) and reads through its own read-only
+// connection. A writer thread that dies fails the append in progress and is started again by the next write.
 import type { GraphEvent } from '../../events.js';
 import { GraphErrors, graphError } from '../../errors.js';
 import { applyPrunePolicy } from '../prune.js';
 import { RowReader, type RowHistoryStoreConfig, defaultRowHistoryStoreConfig } from '../row-reader.js';
+import { RowWriter } from '../row-writer.js';
 import type { HistorySnapshot, HistoryStore, PrunePolicy, PruneResult, ReadLimits, StoreStats, TimeSlice } from '../store.js';
-import { WireEncoder } from './event-wire.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { type SqliteBackendConfig, checkSqlitePath } from './sqlite-writer.js';
-import { type WriterClient as Client, type WriterError, type WriterExit, WriterClient } from './writer-client.js';
+import { ThreadSink } from './thread-sink.js';
+import { type WriterExit, WriterClient } from './writer-client.js';
 
-/** What the store reports to: a writer thread that ended without being closed. */
+/** What the store reports to. */
 export interface SqliteHistoryStoreDeps {
   readonly logger?: { error(obj: object, msg: string): void; info?(obj: object, msg: string): void };
   /** Called when a writer thread ends unexpectedly (it is started again on the next write). */
   readonly onWriterExit?: (exit: WriterExit) => void;
   /** Called with each writer thread started (tests stop it to see the store recover). */
-  readonly onWriterStart?: (client: Client) => void;
+  readonly onWriterStart?: (client: WriterClient) => void;
 }
 
 /** A HistoryStore on SQLite whose writes run in a worker thread. */
@@ -28,7 +29,7 @@ export class SqliteHistoryStore implements HistoryStore {
   readonly #deps: SqliteHistoryStoreDeps;
   readonly #reader: SqliteReader;
   readonly #rows: RowReader;
-  readonly #encoder = new WireEncoder();
+  readonly #writes = new RowWriter(new ThreadSink(() => this.#useWriter()));
   #writer: WriterClient | undefined;
   #starting: Promise<WriterClient> | undefined;
   #queue: Promise<void> = Promise.resolve();
@@ -68,26 +69,7 @@ export class SqliteHistoryStore implements HistoryStore {
   append(events: readonly GraphEvent[]): Promise<void> {
     if (!this.#open) return Promise.reject(closedError());
     if (events.length === 0) return this.#queue;
-    const run = this.#queue.then(() => this.#append(events));
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async #append(events: readonly GraphEvent[]): Promise<void> {
-    try {
-      const writer = await this.#useWriter();
-      try {
-        await writer.request({ op: 'append', events: this.#encoder.encode(events) });
-      } catch (err) {
-        if ((err as WriterError).resync !== true) throw err;
-        this.#encoder.reset();
-        await writer.request({ op: 'append', events: this.#encoder.encode(events) });
-      }
-    } catch (err) {
-      // The writer dropped its copies of the elements (or is gone): the next append posts whole events.
-      this.#encoder.reset();
-      throw err;
-    }
+    return this.#serial(() => this.#writes.write(events));
   }
 
   async read(slice: TimeSlice, limits: ReadLimits = {}): Promise<HistorySnapshot> {
@@ -102,13 +84,16 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async prune(policy: PrunePolicy): Promise<PruneResult> {
     this.#checkOpen();
+    // Between appends, never inside one's transaction.
+    const request = (req: { op: 'prune'; before: number } | { op: 'compact' }) =>
+      this.#serial(async () => (await this.#useWriter()).request(req));
     return applyPrunePolicy(policy, {
-      pruneBefore: async (before) => (await (await this.#useWriter()).request({ op: 'prune', before })) ?? 0,
+      pruneBefore: async (before) => ((await request({ op: 'prune', before })) as number | undefined) ?? 0,
       stats: () => this.stats(),
       updatedAtAtOffset: (n) => this.#reader.updatedAtAtOffset(n),
       compact: async () => {
         this.#rows.forget();
-        await (await this.#useWriter()).request({ op: 'compact' });
+        await request({ op: 'compact' });
       },
     });
   }
@@ -123,6 +108,13 @@ export class SqliteHistoryStore implements HistoryStore {
     if (!this.#open) throw closedError();
   }
 
+  /** Runs `fn` after every write queued before it. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
   /** The running writer thread, started again if the last one died. */
   async #useWriter(): Promise<WriterClient> {
     if (this.#writer?.alive === true) return this.#writer;
@@ -135,7 +127,6 @@ export class SqliteHistoryStore implements HistoryStore {
   #startWriter(): Promise<WriterClient> {
     this.#starting ??= WriterClient.start(this.#config, (exit) => this.#onWriterExit(exit)).then((w) => {
       this.#writer = w;
-      this.#encoder.reset();
       this.#deps.onWriterStart?.(w);
       return w;
     }).finally(() => {
@@ -145,6 +136,8 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   #onWriterExit(exit: WriterExit): void {
+    // The planner's cache may hold rows of a transaction the thread never committed.
+    this.#writes.reset();
     this.#deps.logger?.error({ err: exit.error, exitCode: exit.code, path: this.#config.path }, 'history writer thread stopped; it restarts on the next write');
     this.#deps.onWriterExit?.(exit);
   }

@@ -1,11 +1,13 @@
 // The write connection of the SQLite history store: creates or checks the schema, runs each append in one
-// transaction synced on commit (WAL, synchronous=FULL), prunes and compacts, and keeps the row counts.
+// transaction synced on commit (WAL, synchronous=FULL), prunes and compacts, and keeps the row counts. Its steps
+// are callable one by one, for a transaction driven from another thread.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type PruneRow, byElement, prunable } from '../prune.js';
 import type { ElementKey, ResolvedElement, RowSink, SourceKey, WritePlan, WriteTransaction } from '../rows.js';
 import { EDGE } from '../rows.js';
+import { ROW_NUMS, type RowColumns } from './row-columns.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 /** Settings of the SQLite backend. */
@@ -16,7 +18,16 @@ export interface SqliteBackendConfig {
   cacheKiB: number;
   /** Rows a pruning step deletes per transaction. */
   pruneChunk: number;
+  /** Nice value of the writer thread of a SqliteHistoryStore (Linux; 0 or absent: unchanged). */
+  writerNice?: number;
 }
+
+/**
+ * WAL pages after which a commit checkpoints. A batch of 10,000 revisions dirties about 1,000 pages of the
+ * (element, time) index, so SQLite's default (1,000) checkpointed after every commit, writing each page twice;
+ * 10,000 pages (40 MiB of WAL) checkpoints once per several batches.
+ */
+const WAL_AUTOCHECKPOINT = 10_000;
 
 /** Revisions and elements stored, kept by the writer (counting rows on every stats call would scan the table). */
 export interface SqliteCounts {
@@ -39,6 +50,7 @@ export class SqliteWriter implements RowSink {
   #db: Db | undefined;
   #stmts: Record<string, Stmt> = {};
   #nextSeq = 1;
+  #pending: SqliteCounts = { node: 0, edge: 0, elements: 0 };
   readonly counts: SqliteCounts = { node: 0, edge: 0, elements: 0 };
 
   constructor(config: SqliteBackendConfig) {
@@ -55,6 +67,7 @@ export class SqliteWriter implements RowSink {
       db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
       db.pragma(`cache_size = -${this.#config.cacheKiB}`);
       db.exec(SCHEMA);
       const version = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined;
@@ -99,50 +112,112 @@ export class SqliteWriter implements RowSink {
   }
 
   async transaction(fn: (tx: WriteTransaction) => Promise<void>): Promise<void> {
-    const db = this.#use();
-    const counts: SqliteCounts = { node: 0, edge: 0, elements: 0 };
-    db.exec('BEGIN IMMEDIATE');
+    this.begin();
     try {
-      await fn(this.#transaction(counts));
-      db.exec('COMMIT');
+      await fn({
+        resolveElements: async (keys) => this.resolveElements(keys),
+        resolveSources: async (keys) => this.resolveSources(keys),
+        allocateSeqs: async (n) => this.allocateSeqs(n),
+        write: async (plan) => this.write(plan),
+      });
+      this.commit();
     } catch (err) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      this.rollback();
       throw err;
     }
-    this.counts.node += counts.node;
-    this.counts.edge += counts.edge;
-    this.counts.elements += counts.elements;
   }
 
-  #transaction(counts: SqliteCounts): WriteTransaction {
+  /** Starts a write transaction unless one is open. */
+  begin(): void {
+    const db = this.#use();
+    if (db.inTransaction) return;
+    db.exec('BEGIN IMMEDIATE');
+    this.#pending = { node: 0, edge: 0, elements: 0 };
+  }
+
+  /** Commits (and syncs) the open transaction, then counts what it stored. */
+  commit(): void {
+    this.#use().exec('COMMIT');
+    this.counts.node += this.#pending.node;
+    this.counts.edge += this.#pending.edge;
+    this.counts.elements += this.#pending.elements;
+    this.#pending = { node: 0, edge: 0, elements: 0 };
+  }
+
+  /** Rolls the open transaction back, if any. */
+  rollback(): void {
+    const db = this.#db;
+    if (db?.inTransaction === true) db.exec('ROLLBACK');
+    this.#pending = { node: 0, edge: 0, elements: 0 };
+  }
+
+  /** The next row seq never used in the file. */
+  get nextSeq(): number {
+    return this.#nextSeq;
+  }
+
+  /** Finds or creates elements, inside the open transaction. */
+  resolveElements(keys: readonly ElementKey[]): ResolvedElement[] {
+    this.begin();
     const s = this.#stmts as Record<string, Stmt>;
-    return {
-      resolveElements: async (keys: readonly ElementKey[]) => keys.map((k): ResolvedElement => {
-        const found = s.findElement!.get(k.kind, k.id) as { eid: number; goneAt: number | null } | undefined;
-        if (found === undefined) {
-          counts.elements++;
-          return { eid: Number(s.insertElement!.run(k.kind, k.id, k.createdAt).lastInsertRowid), last: undefined, gone: false };
-        }
-        return { eid: found.eid, last: s.lastRevision!.get(found.eid) as ResolvedElement['last'], gone: found.goneAt !== null };
-      }),
-      resolveSources: async (keys: readonly SourceKey[]) => keys.map((k) =>
-        (s.findSource!.get(k.host, k.origin) as number | undefined) ?? Number(s.insertSource!.run(k.host, k.origin).lastInsertRowid)),
-      allocateSeqs: async (n: number) => {
-        const out = new Array<number>(n);
-        for (let i = 0; i < n; i++) out[i] = this.#nextSeq++;
-        return out;
-      },
-      write: async (plan: WritePlan) => {
-        const insert = s.insertRow!;
-        for (const row of plan.inserts) {
-          insert.run(row.seq, row.eid, row.sid, row.createdAt, row.updatedAt, row.deletedAt, row.revision, row.parent, row.child, row.base, row.meta);
-          if (row.kind === EDGE) counts.edge++;
-          else counts.node++;
-        }
-        for (const [seq, at] of plan.rowDeletions) s.setRowDeleted!.run(at, seq);
-        for (const [eid, at] of plan.elementGone) s.setGone!.run(at, eid);
-      },
-    };
+    return keys.map((k): ResolvedElement => {
+      const found = s.findElement!.get(k.kind, k.id) as { eid: number; goneAt: number | null } | undefined;
+      if (found === undefined) {
+        this.#pending.elements++;
+        return { eid: Number(s.insertElement!.run(k.kind, k.id, k.createdAt).lastInsertRowid), last: undefined, gone: false };
+      }
+      return { eid: found.eid, last: s.lastRevision!.get(found.eid) as ResolvedElement['last'], gone: found.goneAt !== null };
+    });
+  }
+
+  /** Finds or creates sources, inside the open transaction. */
+  resolveSources(keys: readonly SourceKey[]): number[] {
+    this.begin();
+    const s = this.#stmts as Record<string, Stmt>;
+    return keys.map((k) => (s.findSource!.get(k.host, k.origin) as number | undefined) ?? Number(s.insertSource!.run(k.host, k.origin).lastInsertRowid));
+  }
+
+  /** `n` new, increasing row seqs. */
+  allocateSeqs(n: number): number[] {
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = this.#nextSeq++;
+    return out;
+  }
+
+  /** Writes a plan inside the open transaction. */
+  write(plan: WritePlan): void {
+    this.begin();
+    const insert = (this.#stmts as Record<string, Stmt>).insertRow!;
+    for (const row of plan.inserts) {
+      insert.run(row.seq, row.eid, row.sid, row.createdAt, row.updatedAt, row.deletedAt, row.revision, row.parent, row.child, row.base, row.meta);
+      if (row.kind === EDGE) this.#pending.edge++;
+      else this.#pending.node++;
+    }
+    this.#finish(plan.rowDeletions, plan.elementGone);
+  }
+
+  /** Writes a plan posted as columns (RowColumns) inside the open transaction. */
+  writeColumns(cols: RowColumns, rowDeletions: Iterable<readonly [number, number | null]>, elementGone: Iterable<readonly [number, number | null]>): void {
+    this.begin();
+    const insert = (this.#stmts as Record<string, Stmt>).insertRow!;
+    const { nums, meta, ends } = cols;
+    const opt = (v: number) => (Number.isNaN(v) ? null : v);
+    for (let i = 0, o = 0; i < meta.length; i++, o += ROW_NUMS) {
+      const edge = nums[o + 1] === EDGE;
+      const endpoints = edge ? (ends[i] as readonly [string, string]) : undefined;
+      insert.run(nums[o], nums[o + 2], nums[o + 3], nums[o + 4], nums[o + 5], opt(nums[o + 6] as number), nums[o + 7],
+        endpoints?.[0] ?? null, endpoints?.[1] ?? null, opt(nums[o + 8] as number), meta[i]);
+      if (edge) this.#pending.edge++;
+      else this.#pending.node++;
+    }
+    if (meta.length > 0) this.#nextSeq = Math.max(this.#nextSeq, (nums[(meta.length - 1) * ROW_NUMS] as number) + 1);
+    this.#finish(rowDeletions, elementGone);
+  }
+
+  #finish(rowDeletions: Iterable<readonly [number, number | null]>, elementGone: Iterable<readonly [number, number | null]>): void {
+    const s = this.#stmts as Record<string, Stmt>;
+    for (const [seq, at] of rowDeletions) s.setRowDeleted!.run(at, seq);
+    for (const [eid, at] of elementGone) s.setGone!.run(at, eid);
   }
 
   async pruneBefore(before: number): Promise<number> {

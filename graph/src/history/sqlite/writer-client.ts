@@ -13,12 +13,9 @@ const CLOSE_TIMEOUT_MS = 10_000;
 type Request = WriterRequest extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never;
 
 interface Pending {
-  resolve(value: number | undefined): void;
+  resolve(value: unknown): void;
   reject(err: AppError): void;
 }
-
-/** An error from the writer, marked when the batch must be posted again with whole events. */
-export type WriterError = AppError & { resync?: boolean };
 
 /** Why a thread ended without being closed. */
 export interface WriterExit {
@@ -36,6 +33,8 @@ export class WriterClient {
   #error: Error | undefined;
   /** Row counts as of the last reply. */
   counts: SqliteCounts = { node: 0, edge: 0, elements: 0 };
+  /** The first row seq the file has never used, as of the last reply. */
+  nextSeq = 1;
 
   private constructor(config: WriterStart, onExit: (exit: WriterExit) => void) {
     this.#worker = new Worker(WORKER_URL, { workerData: config });
@@ -72,14 +71,14 @@ export class WriterClient {
     return !this.#exited;
   }
 
-  /** Sends a request; resolves with its value once the thread has done it. */
-  request(req: Request): Promise<number | undefined> {
+  /** Sends a request (moving the `transfer` buffers); resolves with its value once the thread has done it. */
+  request(req: Request, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.#exited || this.#closing) {
       return Promise.reject(graphError(GraphErrors.HISTORY_WRITE_FAILED, 'the history writer thread is not running'));
     }
     const id = this.#nextId++;
     const done = this.#wait(id);
-    this.#worker.postMessage({ ...req, id });
+    this.#worker.postMessage({ ...req, id }, transfer);
     return done;
   }
 
@@ -97,7 +96,7 @@ export class WriterClient {
     clearTimeout(timer);
   }
 
-  #wait(id: number): Promise<number | undefined> {
+  #wait(id: number): Promise<unknown> {
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
   }
@@ -105,10 +104,11 @@ export class WriterClient {
   #onReply(r: WriterReply): void {
     const p = this.#pending.get(r.id);
     if (r.counts !== undefined) this.counts = r.counts;
+    if (r.ok) this.nextSeq = r.nextSeq;
     if (p === undefined) return;
     this.#settled(r.id);
     if (r.ok) p.resolve(r.value);
-    else p.reject(fromWire(r.error, r.resync === true));
+    else p.reject(fromWire(r.error));
   }
 
   #settled(id: number): void {
@@ -123,9 +123,7 @@ export class WriterClient {
   }
 }
 
-function fromWire(e: WireError, resync: boolean): WriterError {
+function fromWire(e: WireError): AppError {
   const code = (e.code ?? GraphErrors.HISTORY_WRITE_FAILED) as (typeof GraphErrors)[keyof typeof GraphErrors];
-  const err: WriterError = graphError(code, e.message, e.details ?? { reason: e.message });
-  if (resync) err.resync = true;
-  return err;
+  return graphError(code, e.message, e.details ?? { reason: e.message });
 }

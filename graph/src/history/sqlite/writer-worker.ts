@@ -1,18 +1,15 @@
-// The history writer thread: owns the SQLite write connection, rebuilds posted events, plans and commits each
-// append, prunes and compacts, one request at a time in order, and answers each once it is durable.
+// The history writer thread: owns the SQLite write connection and does the inserts, commits (synced),
+// checkpoints, pruning and compaction, one request at a time in order, answering each once it is done.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '@topoflow/common';
-import { RowWriter } from '../row-writer.js';
-import { WireDecoder, WireResyncNeeded } from './event-wire.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { READY_ID, type WireError, type WriterReply, type WriterRequest, type WriterStart } from './writer-protocol.js';
 
 if (parentPort === null) throw new Error('writer-worker.js runs as a worker thread');
 const port: MessagePort = parentPort;
-
 const sqlite = new SqliteWriter(workerData as WriterStart);
-const rows = new RowWriter(sqlite);
-const decoder = new WireDecoder();
 let queue: Promise<void> = Promise.resolve();
 
 const reply = (r: WriterReply): void => port.postMessage(r);
@@ -20,25 +17,26 @@ const wireError = (err: unknown): WireError => err instanceof AppError
   ? { message: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) }
   : { message: err instanceof Error ? err.message : String(err) };
 
-async function handle(req: WriterRequest): Promise<number | undefined> {
+async function handle(req: WriterRequest): Promise<unknown> {
   switch (req.op) {
-    case 'append': {
-      const events = decoder.decode(req.events);
-      try {
-        await rows.write(events);
-      } catch (err) {
-        // The posting side forgets what it sent too, so both start again from whole events.
-        decoder.reset();
-        throw err;
-      }
+    case 'resolveElements':
+      return sqlite.resolveElements(req.keys);
+    case 'resolveSources':
+      return sqlite.resolveSources(req.keys);
+    case 'commit':
+      sqlite.writeColumns(req.rows, req.rowDeletions, req.elementGone);
+      sqlite.commit();
       return undefined;
-    }
+    case 'rollback':
+      sqlite.rollback();
+      return undefined;
     case 'prune':
       return sqlite.pruneBefore(req.before);
     case 'compact':
       await sqlite.compact();
       return undefined;
     case 'close':
+      sqlite.rollback();
       sqlite.close();
       port.close();
       return undefined;
@@ -48,15 +46,28 @@ async function handle(req: WriterRequest): Promise<number | undefined> {
 async function serve(req: WriterRequest): Promise<void> {
   try {
     const value = await handle(req);
-    reply({ id: req.id, ok: true, counts: { ...sqlite.counts }, ...(value === undefined ? {} : { value }) });
+    reply({ id: req.id, ok: true, counts: { ...sqlite.counts }, nextSeq: sqlite.nextSeq, ...(value === undefined ? {} : { value }) });
   } catch (err) {
-    reply({ id: req.id, ok: false, counts: { ...sqlite.counts }, error: wireError(err), ...(err instanceof WireResyncNeeded ? { resync: true } : {}) });
+    // A failed step ends its transaction: nothing of the append is stored.
+    if (req.op === 'resolveElements' || req.op === 'resolveSources' || req.op === 'commit') sqlite.rollback();
+    reply({ id: req.id, ok: false, counts: { ...sqlite.counts }, error: wireError(err) });
+  }
+}
+
+/** Lowers this thread's priority: on Linux a thread's nice value is its own (setpriority on its thread id). */
+function lowerPriority(nice: number | undefined): void {
+  if (nice === undefined || nice <= 0 || process.platform !== 'linux') return;
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
+  } catch {
+    // Not allowed or not supported: the thread keeps the process's priority.
   }
 }
 
 try {
+  lowerPriority((workerData as WriterStart).writerNice);
   sqlite.open();
-  reply({ id: READY_ID, ok: true, counts: { ...sqlite.counts } });
+  reply({ id: READY_ID, ok: true, counts: { ...sqlite.counts }, nextSeq: sqlite.nextSeq });
   port.on('message', (req: WriterRequest) => {
     queue = queue.then(() => serve(req));
   });
