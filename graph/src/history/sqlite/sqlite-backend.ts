@@ -53,8 +53,12 @@ export class SqliteBackend implements RowBackend {
     return this.#reader.rowsBetween(start, end, limit);
   }
 
-  pruneBefore(before: number): Promise<number> {
-    return this.#writer.pruneBefore(before);
+  async pruneBefore(before: number): Promise<number> {
+    try {
+      return await this.#writer.pruneBefore(before);
+    } finally {
+      this.#reader.forget();
+    }
   }
 
   updatedAtAtOffset(rows: number): Promise<number | undefined> {

@@ -85,8 +85,13 @@ export class SqliteHistoryStore implements HistoryStore {
   async prune(policy: PrunePolicy): Promise<PruneResult> {
     this.#checkOpen();
     // Between appends, never inside one's transaction.
-    const request = (req: { op: 'prune'; before: number } | { op: 'compact' }) =>
-      this.#serial(async () => (await this.#useWriter()).request(req));
+    const request = (req: { op: 'prune'; before: number } | { op: 'compact' }) => this.#serial(async () => {
+      try {
+        return await (await this.#useWriter()).request(req);
+      } finally {
+        this.#reader.forget();
+      }
+    });
     return applyPrunePolicy(policy, {
       pruneBefore: async (before) => ((await request({ op: 'prune', before })) as number | undefined) ?? 0,
       stats: () => this.stats(),

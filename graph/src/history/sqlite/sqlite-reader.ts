@@ -1,17 +1,22 @@
 // The read-only connection of the SQLite history store: it sees committed transactions only, so a read never
-// meets an append in progress, whichever thread writes.
+// meets an append in progress, whichever thread writes. Rows come back as arrays with integer element and source
+// ids, resolved from caches: a window of 35,000 rows names only the 15,000 elements it holds.
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { RowSource, StoredRow } from '../rows.js';
-import { ROW_COLUMNS, ROW_JOINS } from './schema.js';
+import type { Kind, RowSource, StoredRow } from '../rows.js';
+import { RAW_COLUMNS } from './schema.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement;
+/** A row as RAW_COLUMNS selects it. */
+type RawRow = [number, number, number, number, number, number | null, number, string | null, string | null, string, number | null];
 
-const LATEST = (op: '<=' | '<', liveOnly: boolean) => `SELECT ${ROW_COLUMNS} FROM elements e
+/** Elements and sources remembered at most; beyond, the cache starts again (ids are fetched as rows need them). */
+const CACHE_MAX = 1_000_000;
+
+const LATEST = (op: '<=' | '<', liveOnly: boolean) => `SELECT ${RAW_COLUMNS} FROM elements e
   JOIN revisions r ON r.seq = (SELECT x.seq FROM revisions x WHERE x.eid = e.eid AND x.updated_at ${op} @t
     ORDER BY x.updated_at DESC, x.seq DESC LIMIT 1)
-  JOIN sources s ON s.sid = r.sid
   WHERE ${liveOnly ? 'e.gone_at IS NULL AND r.deleted_at IS NULL' : `e.first_at <= @t AND (e.gone_at IS NULL OR e.gone_at >= @t)
     AND (r.deleted_at IS NULL OR r.deleted_at >= @t)`}
   LIMIT @limit`;
@@ -22,6 +27,8 @@ export class SqliteReader implements RowSource {
   readonly #cacheKiB: number;
   #db: Db | undefined;
   #stmts: Record<string, Stmt> = {};
+  readonly #elements = new Map<number, readonly [Kind, string]>();
+  readonly #sources = new Map<number, readonly [string, string]>();
 
   constructor(path: string, cacheKiB: number) {
     this.#path = path;
@@ -34,11 +41,13 @@ export class SqliteReader implements RowSource {
     try {
       db.pragma(`cache_size = -${this.#cacheKiB}`);
       this.#stmts = {
-        latestIncl: db.prepare(LATEST('<=', false)),
-        latestExcl: db.prepare(LATEST('<', false)),
-        latestLive: db.prepare(LATEST('<=', true)),
-        between: db.prepare(`SELECT ${ROW_COLUMNS} FROM revisions r ${ROW_JOINS}
-          WHERE r.updated_at BETWEEN ? AND ? ORDER BY r.updated_at, r.seq LIMIT ?`),
+        latestIncl: db.prepare(LATEST('<=', false)).raw(),
+        latestExcl: db.prepare(LATEST('<', false)).raw(),
+        latestLive: db.prepare(LATEST('<=', true)).raw(),
+        between: db.prepare(`SELECT ${RAW_COLUMNS} FROM revisions r
+          WHERE r.updated_at BETWEEN ? AND ? ORDER BY r.updated_at, r.seq LIMIT ?`).raw(),
+        elements: db.prepare('SELECT eid, kind, id FROM elements WHERE eid IN (SELECT value FROM json_each(?))').raw(),
+        sources: db.prepare('SELECT sid, host, origin FROM sources WHERE sid IN (SELECT value FROM json_each(?))').raw(),
         keyframes: db.prepare('SELECT seq, meta FROM revisions WHERE seq IN (SELECT value FROM json_each(?))').raw(),
         offset: db.prepare('SELECT updated_at FROM revisions ORDER BY updated_at LIMIT 1 OFFSET ?').pluck(),
       };
@@ -53,6 +62,13 @@ export class SqliteReader implements RowSource {
     this.#db?.close();
     this.#db = undefined;
     this.#stmts = {};
+    this.forget();
+  }
+
+  /** Drops the cached element and source ids (pruning deletes elements, and SQLite may reuse their ids). */
+  forget(): void {
+    this.#elements.clear();
+    this.#sources.clear();
   }
 
   #use(): Record<string, Stmt> {
@@ -78,7 +94,7 @@ export class SqliteReader implements RowSource {
   async latestRows(t: number, inclusive: boolean, limit: number, liveOnly = false): Promise<StoredRow[]> {
     const s = this.#use();
     const stmt = liveOnly ? s.latestLive : inclusive ? s.latestIncl : s.latestExcl;
-    return stmt!.all({ t, limit: Math.min(limit, Number.MAX_SAFE_INTEGER) }) as StoredRow[];
+    return this.#toRows(stmt!.all({ t, limit: Math.min(limit, Number.MAX_SAFE_INTEGER) }) as RawRow[]);
   }
 
   async keyframes(seqs: readonly number[]): Promise<Map<number, string>> {
@@ -87,7 +103,38 @@ export class SqliteReader implements RowSource {
   }
 
   async rowsBetween(start: number, end: number, limit: number): Promise<StoredRow[]> {
-    return this.#use().between!.all(start, end, limit) as StoredRow[];
+    return this.#toRows(this.#use().between!.all(start, end, limit) as RawRow[]);
+  }
+
+  /** Rows with their element and source names, fetching the ids not cached yet. */
+  #toRows(raw: readonly RawRow[]): StoredRow[] {
+    this.#learn(raw);
+    const out = new Array<StoredRow>(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const [seq, eid, sid, createdAt, updatedAt, deletedAt, revision, parent, child, meta, base] = raw[i] as RawRow;
+      const [kind, id] = this.#elements.get(eid) as readonly [Kind, string];
+      const [host, origin] = this.#sources.get(sid) as readonly [string, string];
+      out[i] = { seq, kind, id, host, origin, createdAt, updatedAt, deletedAt, revision, parent, child, meta, base };
+    }
+    return out;
+  }
+
+  #learn(raw: readonly RawRow[]): void {
+    const eids = new Set<number>();
+    const sids = new Set<number>();
+    for (const r of raw) {
+      if (!this.#elements.has(r[1])) eids.add(r[1]);
+      if (!this.#sources.has(r[2])) sids.add(r[2]);
+    }
+    const s = this.#use();
+    if (eids.size > 0) {
+      if (this.#elements.size + eids.size > CACHE_MAX) this.#elements.clear();
+      for (const [eid, kind, id] of s.elements!.all(JSON.stringify([...eids])) as Array<[number, Kind, string]>) this.#elements.set(eid, [kind, id]);
+    }
+    if (sids.size > 0) {
+      if (this.#sources.size + sids.size > CACHE_MAX) this.#sources.clear();
+      for (const [sid, host, origin] of s.sources!.all(JSON.stringify([...sids])) as Array<[number, string, string]>) this.#sources.set(sid, [host, origin]);
+    }
   }
 
   async updatedAtAtOffset(rows: number): Promise<number | undefined> {
