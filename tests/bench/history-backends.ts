@@ -27,10 +27,10 @@ export interface HistoryBackendEntry {
 }
 
 /** The analyzer's history settings (analyzer.history defaults) that a store's speed depends on. */
-export function analyzerHistoryDefaults(): { cacheKiB: number; writerNice: number; maxRevisions: number; batchSize: number; schema: string; poolSize: number } {
+export function analyzerHistoryDefaults(): { cacheKiB: number; maxRevisions: number; batchSize: number; schema: string; poolSize: number } {
   const h = defaultAnalyzerConfig().history;
   return {
-    cacheKiB: Math.ceil(parseSize(h.sqlite.cacheSize) / 1024), writerNice: h.sqlite.writerNice, maxRevisions: h.maxRevisions, batchSize: h.batchSize,
+    cacheKiB: Math.ceil(parseSize(h.sqlite.cacheSize) / 1024), maxRevisions: h.maxRevisions, batchSize: h.batchSize,
     schema: h.postgres.schema, poolSize: h.postgres.poolSize,
   };
 }
@@ -48,7 +48,7 @@ async function createSqlite(): Promise<StoreUnderTest> {
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   process.once('exit', removeDir);
   const d = analyzerHistoryDefaults();
-  const config = { path: join(dir, 'history.db'), cacheKiB: d.cacheKiB, pruneChunk: PRUNE_CHUNK, writerNice: d.writerNice };
+  const config = { path: join(dir, 'history.db'), cacheKiB: d.cacheKiB, pruneChunk: PRUNE_CHUNK };
   const rows = { maxRevisions: d.maxRevisions };
   const store = process.env['BENCH_SQLITE_ONE_THREAD'] === '1'
     ? new RowHistoryStore(new SqliteBackend(config), rows) : new SqliteHistoryStore(config, rows);

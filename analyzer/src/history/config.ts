@@ -12,8 +12,6 @@ export interface AnalyzerHistoryConfig {
     path: string;
     /** Page cache per connection. */
     cacheSize: string;
-    /** Nice value of the writer thread (0-19, Linux): history yields the CPU to the live graph. */
-    writerNice: number;
   };
   postgres: {
     /** Connection string, e.g. postgres://user@127.0.0.1:5432/topoflow. */
@@ -51,7 +49,7 @@ export interface AnalyzerHistoryConfig {
 export function defaultAnalyzerHistoryConfig(): AnalyzerHistoryConfig {
   return {
     backend: 'sqlite',
-    sqlite: { path: '', cacheSize: '64MiB', writerNice: 10 },
+    sqlite: { path: '', cacheSize: '64MiB' },
     postgres: { url: '', schema: 'topoflow', poolSize: 4 },
     batchSize: 10_000,
     queueSize: 1_000_000,
@@ -72,7 +70,7 @@ export function defaultDataDir(uid: number | undefined = process.getuid?.()): st
 /** History settings with durations and sizes as numbers. */
 export interface ResolvedHistoryConfig {
   backend: 'sqlite' | 'postgres' | 'none';
-  sqlite: { path: string; cacheKiB: number; writerNice: number };
+  sqlite: { path: string; cacheKiB: number };
   postgres: { url: string; schema: string; poolSize: number };
   batchSize: number;
   queueSize: number;
@@ -103,13 +101,10 @@ export function resolveHistoryConfig(h: AnalyzerHistoryConfig, dataDir: string, 
     // PostgreSQL keeps freed space inside its files, so the size cannot tell when enough history is gone.
     check.problem('analyzer.history.retention.maxSize: not supported with backend postgres (use retention.maxAge, and quotas on the database)');
   }
-  const nice = h.sqlite.writerNice;
-  if (!Number.isInteger(nice) || nice < 0 || nice > 19) check.problem(`analyzer.history.sqlite.writerNice: must be an integer from 0 to 19, not ${String(nice)}`);
   if (!/^[a-z_][a-z0-9_]*$/i.test(h.postgres.schema)) check.problem(`analyzer.history.postgres.schema: "${h.postgres.schema}" is not a plain identifier`);
   return {
     backend: backend === 'postgres' || backend === 'none' ? backend : 'sqlite',
-    sqlite: { path: h.sqlite.path !== '' ? h.sqlite.path : join(dataDir, 'history.db'), cacheKiB: Math.ceil(check.size('history.sqlite.cacheSize', h.sqlite.cacheSize) / 1024),
-      writerNice: Number.isInteger(nice) ? Math.min(19, Math.max(0, nice)) : 0 },
+    sqlite: { path: h.sqlite.path !== '' ? h.sqlite.path : join(dataDir, 'history.db'), cacheKiB: Math.ceil(check.size('history.sqlite.cacheSize', h.sqlite.cacheSize) / 1024) },
     postgres: { url: h.postgres.url, schema: h.postgres.schema, poolSize: check.count('history.postgres.poolSize', h.postgres.poolSize) },
     batchSize: check.count('history.batchSize', h.batchSize),
     queueSize: check.count('history.queueSize', h.queueSize),

@@ -20,7 +20,7 @@ export function createHistoryStore(config: ResolvedHistoryConfig, hooks: History
       return undefined;
     case 'sqlite':
       return new SqliteHistoryStore({
-        path: config.sqlite.path, cacheKiB: config.sqlite.cacheKiB, pruneChunk: PRUNE_CHUNK, writerNice: config.sqlite.writerNice,
+        path: config.sqlite.path, cacheKiB: config.sqlite.cacheKiB, pruneChunk: PRUNE_CHUNK,
       }, rows, {
         ...(logger ? { logger } : {}), ...(onWriterExit ? { onWriterExit } : {}),
       });

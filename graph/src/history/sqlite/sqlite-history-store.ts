@@ -61,9 +61,10 @@ export class SqliteHistoryStore implements HistoryStore {
     this.#open = false;
     await this.#queue;
     await this.#starting?.catch(() => undefined);
+    // The writer closes last: the last connection to close checkpoints the WAL into the file and removes it.
+    this.#reader.close();
     await this.#writer?.close();
     this.#writer = undefined;
-    this.#reader.close();
   }
 
   append(events: readonly GraphEvent[]): Promise<void> {

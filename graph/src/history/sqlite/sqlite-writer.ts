@@ -18,8 +18,6 @@ export interface SqliteBackendConfig {
   cacheKiB: number;
   /** Rows a pruning step deletes per transaction. */
   pruneChunk: number;
-  /** Nice value of the writer thread of a SqliteHistoryStore (Linux; 0 or absent: unchanged). */
-  writerNice?: number;
 }
 
 /**

@@ -1,7 +1,5 @@
 // The history writer thread: owns the SQLite write connection and does the inserts, commits (synced),
 // checkpoints, pruning and compaction, one request at a time in order, answering each once it is done.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '@topoflow/common';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -54,18 +52,7 @@ async function serve(req: WriterRequest): Promise<void> {
   }
 }
 
-/** Lowers this thread's priority: on Linux a thread's nice value is its own (setpriority on its thread id). */
-function lowerPriority(nice: number | undefined): void {
-  if (nice === undefined || nice <= 0 || process.platform !== 'linux') return;
-  try {
-    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
-  } catch {
-    // Not allowed or not supported: the thread keeps the process's priority.
-  }
-}
-
 try {
-  lowerPriority((workerData as WriterStart).writerNice);
   sqlite.open();
   reply({ id: READY_ID, ok: true, counts: { ...sqlite.counts }, nextSeq: sqlite.nextSeq });
   port.on('message', (req: WriterRequest) => {
