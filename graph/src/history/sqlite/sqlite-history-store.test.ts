@@ -1,7 +1,7 @@
 // The SQLite store with its writer thread: the conformance suite, then what only a second thread can show (a
 // writer that dies, a failed append, row counts kept by the thread).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -110,6 +110,14 @@ describe('sqlite history store with a writer thread', function () {
     } finally {
       await store.close();
     }
+  });
+
+  it('refuses a file that is not a database with GRAPH_HISTORY_UNAVAILABLE, starting no writer', async () => {
+    const path = join(dir, 'h.db');
+    writeFileSync(path, 'this is not a database file, just text that is long enough to have a header '.repeat(20));
+    const started: WriterClient[] = [];
+    await assert.rejects(open(path, { onWriterStart: (w) => started.push(w) }), codeOf('GRAPH_HISTORY_UNAVAILABLE'));
+    assert.equal(started.length, 0);
   });
 
   it('refuses appends after close and a second close is harmless', async () => {

@@ -50,13 +50,18 @@ export class WriterClient {
     });
   }
 
-  /** Starts a thread; resolves once it has opened the store (rejects, the thread gone, when it cannot). */
+  /** Starts a thread; resolves once it has opened the store (GRAPH_HISTORY_UNAVAILABLE, the thread gone, when it cannot). */
   static async start(config: WriterStart, onExit: (exit: WriterExit) => void): Promise<WriterClient> {
     let opened = false;
     const client = new WriterClient(config, (exit) => {
       if (opened) onExit(exit);
     });
-    await client.#wait(READY_ID);
+    try {
+      await client.#wait(READY_ID);
+    } catch (err) {
+      const reason = (err as Error).message;
+      throw graphError(GraphErrors.HISTORY_UNAVAILABLE, `opening the SQLite history store at ${config.path} failed: ${reason}`, { reason }, err);
+    }
     opened = true;
     return client;
   }
