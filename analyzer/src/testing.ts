@@ -98,6 +98,16 @@ export function sampleEngine(): FakeQueryEngine {
 }
 /** A real etcd on a temp dir and free loopback ports, for tests of captures. */
 export { startTestEtcd, startTcpProxy, freeLoopbackPort, type TestEtcd, type TcpProxy } from './etcd/test-etcd.js';
+
+/** A config tweak turning captures on with the external test etcd `etcd` (then `extra`). */
+export function withTestEtcd(etcd: { endpoint: string }, extra: (c: AnalyzerServiceConfig) => void = () => undefined): (c: AnalyzerServiceConfig) => void {
+  return (c) => {
+    c.etcd.enabled = true;
+    c.etcd.embedded = false;
+    c.etcd.endpoints = [etcd.endpoint];
+    extra(c);
+  };
+}
 /** A WebSocket test client speaking the Skydive envelope. */
 export { TestWsClient, refusedUpgrade, type WsMessage } from './ws/test-client.js';
 

@@ -26,6 +26,11 @@ import { CaptureStore, captureDecoder } from './captures/store.js';
 import { AgentCaptureDispatcher } from './ondemand/dispatcher.js';
 import { OnDemandServer } from './ondemand/ondemand-server.js';
 import { analyzerDataDir } from './config.js';
+import { PCAP_DELIVERY_SIZE, PcapIngest } from './pcap/pcap-ingest.js';
+import { registerPcapRoutes } from './pcap/routes.js';
+
+/** Longest wait of a pcap upload for the flow store to make progress before what does not fit is dropped. */
+const PCAP_STORE_WAIT_MS = 10_000;
 
 /** What may be injected instead of being built from the configuration. */
 export interface AnalyzerDeps {
@@ -79,6 +84,14 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const { etcd, captureStore, onDemand, startupCapture, capturesReporter } = captureParts(config, c, {
     graph, engine, queryOptions, agents, reporter, env: deps.env ?? process.env,
   });
+  // Pcap uploads feed the flow server like an agent, paced by its flow store.
+  const pcap = new PcapIngest({
+    bodyLimit: c.flows.pcapBodyLimit, retentionMs: c.flows.store.backend === 'none' ? 0 : c.flows.retentionMs,
+    deliverySize: Math.min(PCAP_DELIVERY_SIZE, c.flows.maxBufferSize),
+  }, {
+    flows: { ingest: (source, f, stats) => flows.ingest(source, f, stats), room: (n) => flows.history.room(n, PCAP_STORE_WAIT_MS) },
+    clock, reporter: reporter.child('pcap'),
+  });
   const http = reporter.child('http');
   const httpErrors = http.counter('errors_total', 'HTTP error responses, by error code', ['code']);
   const api = new ApiServer(c.api, {
@@ -111,6 +124,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
       (app) => publishers.register(app),
       (app) => agents.register(app),
       (app) => flows.register(app),
+      (app) => registerPcapRoutes(app, { ingest: pcap }),
       (app) => registerCaptureRoutes(app, { store: captureStore, engine, graph, reporter: capturesReporter }),
     ],
   });

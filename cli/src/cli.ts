@@ -9,6 +9,7 @@ import { exportCommand } from './commands/topology-export.js';
 import { importCommand } from './commands/topology-import.js';
 import { captureCreateCommand, captureDeleteCommand, captureGetCommand, captureListCommand } from './commands/capture.js';
 import type { CommandContext } from './commands/context.js';
+import { pcapInjectCommand } from './commands/pcap.js';
 import { usageError } from './errors.js';
 import { USAGE } from './usage.js';
 
@@ -35,6 +36,8 @@ const OPTIONS = {
   'sampling-rate': { type: 'string' },
   'polling-interval': { type: 'string' },
   port: { type: 'string' },
+  'node-tid': { type: 'string' },
+  'capture-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -57,6 +60,7 @@ const ALLOWED: Record<string, readonly (keyof Values)[]> = {
   'client capture list': ['analyzer'],
   'client capture get': ['analyzer'],
   'client capture delete': ['analyzer'],
+  'client pcap inject': ['analyzer', 'node-tid', 'capture-id', 'layer-key-mode', 'extra-tcp-metric', 'ip-defrag', 'reassemble-tcp'],
   version: [],
 };
 
@@ -118,6 +122,9 @@ export async function runCli(argv: readonly string[], io: Omit<CommandContext, '
     case 'client capture delete':
       want(1, 'one capture UUID');
       return captureDeleteCommand(ctx, args[0] as string);
+    case 'client pcap inject':
+      want(1, 'one pcap or pcapng file');
+      return pcapInjectCommand(ctx, args[0] as string, values);
     case 'version':
       io.out(`topoflow ${version}\n`);
       return;

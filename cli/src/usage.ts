@@ -26,6 +26,10 @@ Client (talks to a running analyzer; --analyzer HOST:PORT, default $TOPOFLOW_ANA
   client capture list                      print every capture (keyed by UUID, with Count)
   client capture get UUID                  print one capture
   client capture delete UUID               delete a capture (its agents stop it)
+  client pcap inject FILE [--node-tid T] [--capture-id C] [--layer-key-mode L2|L3] [--extra-tcp-metric]
+         [--ip-defrag] [--reassemble-tcp]
+                                           stream a pcap or pcapng file to the analyzer, which makes flows of
+                                           it with the file's timestamps; prints {Packets, Flows}
 
 Other:
   version                                  print the version

@@ -28,6 +28,7 @@ export * from './sflow/decoder.js';
 export * from './sflow/metrics.js';
 export { FlowTable, STATS_INTERVAL_MS, FLUSH_INTERVAL_MS, type FlowTableDeps } from './table/table.js';
 export { defaultFlowTableOptions, validateFlowTableOptions, MAX_RAW_PACKET_LIMIT } from './table/options.js';
+export { PacketTimeDriver, type PacketTimeTable } from './table/packet-time.js';
 export { PcapReader, readPcap, type PcapSummary } from './pcap/reader.js';
 export { readPcapStream, readPcapFile } from './pcap/stream.js';
 export { PcapWriter, encodePcap, type PcapWriterOptions } from './pcap/writer.js';

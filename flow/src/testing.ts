@@ -8,3 +8,5 @@ export { RecordingSender } from './testing/frames.js';
 export * as packetFrames from './testing/frames.js';
 export * from './bpf/test-frames.js';
 export * from './sflow/test-datagrams.js';
+/** The shared packet traces (`../shared/data/pcap` beside the repository). */
+export { trace, tracePath } from './test-support.js';

@@ -35,15 +35,16 @@ export async function startBenchAnalyzer(size: SyntheticSize): Promise<BenchAnal
 
 /**
  * An empty analyzer listening on a free loopback port, quiet logs (for benchmarks that feed it themselves), recording
- * history in SQLite under a fresh temp dir as a default analyzer does.
+ * history in SQLite under a fresh temp dir as a default analyzer does, or no history when `history` is false.
  */
-export async function startLoopbackAnalyzer(): Promise<{ analyzer: Analyzer; address: string; dataDir: string }> {
+export async function startLoopbackAnalyzer(history = true): Promise<{ analyzer: Analyzer; address: string; dataDir: string }> {
   const config = defaultAnalyzerServiceConfig();
   config.hostId = 'bench-analyzer';
   config.logging.level = 'warn';
   config.analyzer.listen = '127.0.0.1:0';
   config.analyzer.dataDir = mkdtempSync(join(tmpdir(), 'topoflow-bench-'));
   config.etcd.enabled = false;
+  if (!history) config.analyzer.history.backend = 'none';
   const analyzer = createAnalyzer(config);
   await analyzer.start();
   const a = analyzer.address;

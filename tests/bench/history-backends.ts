@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAnalyzerConfig } from '@topoflow/analyzer';
 import { parseSize } from '@topoflow/common';
-import { defaultPostgresBackendConfig, PostgresBackend, RowHistoryStore, SqliteBackend, type HistoryStore } from '@topoflow/graph/history';
+import {
+  defaultPostgresBackendConfig, PostgresBackend, RowHistoryStore, SqliteBackend, SqliteHistoryStore, type HistoryStore,
+} from '@topoflow/graph/history';
 import { startTestPostgres } from '@topoflow/graph/testing';
 
 /** A store made for one measurement. */
@@ -36,14 +38,20 @@ export function analyzerHistoryDefaults(): { cacheKiB: number; maxRevisions: num
 /** Rows a retention step deletes per transaction in the analyzer's SQLite store (store-factory.ts); pruning is not measured. */
 const PRUNE_CHUNK = 5000;
 
-/** SQLite: one file in a new temp dir, removed by cleanup or, after a crash or a signal, when the process exits. */
+/**
+ * SQLite: one file in a new temp dir, removed by cleanup or, after a crash or a signal, when the process exits.
+ * The store is the analyzer's (writes in a worker thread); BENCH_SQLITE_ONE_THREAD=1 measures the store that writes
+ * on the calling thread instead (RowHistoryStore over SqliteBackend), for comparisons.
+ */
 async function createSqlite(): Promise<StoreUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'topoflow-bench-history-'));
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   process.once('exit', removeDir);
-  const store = new RowHistoryStore(
-    new SqliteBackend({ path: join(dir, 'history.db'), cacheKiB: analyzerHistoryDefaults().cacheKiB, pruneChunk: PRUNE_CHUNK }),
-    { maxRevisions: analyzerHistoryDefaults().maxRevisions });
+  const d = analyzerHistoryDefaults();
+  const config = { path: join(dir, 'history.db'), cacheKiB: d.cacheKiB, pruneChunk: PRUNE_CHUNK };
+  const rows = { maxRevisions: d.maxRevisions };
+  const store = process.env['BENCH_SQLITE_ONE_THREAD'] === '1'
+    ? new RowHistoryStore(new SqliteBackend(config), rows) : new SqliteHistoryStore(config, rows);
   try {
     await store.open();
   } catch (err) {

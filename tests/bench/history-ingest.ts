@@ -11,6 +11,8 @@ export interface IngestTotals {
   appends: number;
   /** Sum of the append() durations, each until it resolved (committed and synced). */
   appendMs: number;
+  /** Of appendMs, the time the calling thread's event loop was busy (the rest it waited for another thread). */
+  callerBusyMs: number;
   slowestAppendMs: number;
   /** Sum of JSON.stringify of each revision's whole element (0 when not measured). */
   stringifyMs: number;
@@ -34,14 +36,16 @@ export interface IngestOptions {
 
 /** Appends `batches` in order until they end or a bound is reached; only the appends are in `appendMs`. */
 export async function ingest(store: HistoryStore, batches: Iterable<GraphEvent[]>, options: IngestOptions = {}): Promise<IngestTotals> {
-  const t: IngestTotals = { revisions: 0, appends: 0, appendMs: 0, slowestAppendMs: 0, stringifyMs: 0, jsonBytes: 0, updateJsonBytes: 0, updates: 0 };
+  const t: IngestTotals = { revisions: 0, appends: 0, appendMs: 0, callerBusyMs: 0, slowestAppendMs: 0, stringifyMs: 0, jsonBytes: 0, updateJsonBytes: 0, updates: 0 };
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const maxMs = options.maxAppendMs ?? Number.POSITIVE_INFINITY;
   for (const batch of batches) {
     if (options.stringify !== false) measureJson(batch, t);
+    const elu0 = performance.eventLoopUtilization();
     const a0 = performance.now();
     await store.append(batch);
     const ms = performance.now() - a0;
+    t.callerBusyMs += performance.eventLoopUtilization(performance.eventLoopUtilization(), elu0).active;
     t.appendMs += ms;
     t.slowestAppendMs = Math.max(t.slowestAppendMs, ms);
     t.appends++;

@@ -44,6 +44,7 @@ function ingestMeasurements(m: HistoryMeasured): Measurement[] {
     { label: `ingest, ${n(m.batchSize)} per append: its first ${n(m.buildFirstPart.revisions)} revisions`, value: rate(m.buildFirstPart) },
     { label: `ingest, ${n(m.smallBatch)} per append: first ${n(m.small.revisions)} revisions, fresh store`, value: rate(m.small) },
     { label: `ingest, 1 per append (diagnostic: one commit and sync each)`, value: `${fmtRate(appendRate(m.single), 'revisions')} (${n(m.single.revisions)} appends)` },
+    { label: `calling thread busy during appends of ${n(m.batchSize)}, per revision`, value: `${fmtTime(m.build.callerBusyMs / m.build.revisions)} of ${fmtTime(m.build.appendMs / m.build.revisions)}` },
     { label: `slowest append of ${n(m.batchSize)} / of ${n(m.smallBatch)}`, value: `${fmtTime(m.build.slowestAppendMs)} / ${fmtTime(m.small.slowestAppendMs)}` },
     { label: 'building the store, workload generation included', value: fmtTime(m.buildWallMs) },
   ];

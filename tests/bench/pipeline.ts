@@ -116,8 +116,15 @@ async function ignoredAtAnalyzer(analyzer: Analyzer): Promise<number> {
   return values.filter((v) => v.labels['result'] === 'ignored').reduce((s, v) => s + v.value, 0);
 }
 
-async function run(ctx: BenchContext): Promise<BenchReport> {
-  const { analyzer, address, dataDir } = await startLoopbackAnalyzer();
+/** Time from the last change applied until the analyzer's history holds every event durably (history on). */
+async function historyLagMs(analyzer: Analyzer, markerNs: number): Promise<number | undefined> {
+  if (!analyzer.history.enabled) return undefined;
+  await analyzer.history.recorder.durable(300_000);
+  return (monotonicNs() - markerNs) / 1e6;
+}
+
+async function run(ctx: BenchContext, history: boolean): Promise<BenchReport> {
+  const { analyzer, address, dataDir } = await startLoopbackAnalyzer(history);
   const agent = new AgentProcess(address, ctx);
   try {
     const ready = await agent.next('ready');
@@ -132,6 +139,7 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
     const pumped = await agent.next('pumped');
     const markerNs = await watch.marker;
     watch.stop();
+    const lagMs = await historyLagMs(analyzer, markerNs);
     const o = pumped.outcome;
     const f = pumped.forwarder;
     const rate = o.events / ((markerNs - o.startNs) / 1e9);
@@ -154,11 +162,12 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
       { label: 'forwarder: Syncs sent; events dropped', value: `${f.syncs}; ${f.dropped}` },
       { label: 'analyzer: events ignored (stale or dangling)', value: String(ignored) },
       { label: "analyzer's origin subgraph vs the agent's graph", value: correct },
+      { label: 'history: durable after the last change applied', value: lagMs === undefined ? 'history off' : `${fmtTime(lagMs)} later (SQLite)` },
     ];
     const ok = wrong === undefined && f.syncs === 1 && f.dropped === 0;
     return {
-      name: 'pipeline',
-      title: '(g) agent → analyzer events per second over loopback, delivery latency',
+      name: history ? 'pipeline' : 'pipeline-no-history',
+      title: `(g) agent → analyzer events per second over loopback, delivery latency; ${history ? 'history in SQLite (the default)' : 'history off'}`,
       measurements,
       goals: [{ goal: `≥ ${fmtRate(GOAL_EVENTS_PER_SEC, 'events')} agent → analyzer`, measured: ok ? fmtRate(rate, 'events') : `${fmtRate(rate, 'events')}, but ${correct}`, met: ok && rate >= GOAL_EVENTS_PER_SEC }],
       notes: [
@@ -175,4 +184,11 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
 }
 
 /** The agent → analyzer pipeline benchmark. */
-export const pipelineBenchmark: Benchmark = { name: 'pipeline', title: '(g) agent → analyzer events per second, delivery latency', run };
+export const pipelineBenchmark: Benchmark = {
+  name: 'pipeline', title: '(g) agent → analyzer events per second, delivery latency (history in SQLite)', run: (ctx) => run(ctx, true),
+};
+
+/** The same with the analyzer's history off, to show what recording history costs the pipeline. */
+export const pipelineNoHistoryBenchmark: Benchmark = {
+  name: 'pipeline-no-history', title: '(g) agent → analyzer events per second, delivery latency (history off)', run: (ctx) => run(ctx, false),
+};

@@ -13,7 +13,7 @@ import { historyBenchmarks } from './history.js';
 import { machineInfo } from './machine.js';
 import { memoryBenchmark } from './memory.js';
 import { namespacesBenchmark } from './namespaces.js';
-import { pipelineBenchmark } from './pipeline.js';
+import { pipelineBenchmark, pipelineNoHistoryBenchmark } from './pipeline.js';
 import { queriesBenchmark } from './queries.js';
 import { formatReport, type BenchReport } from './report.js';
 import { restBenchmark } from './rest.js';
@@ -22,7 +22,7 @@ import { syntheticBenchmark } from './synthetic-bench.js';
 import type { SyntheticSize } from './synthetic.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
-  syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, namespacesBenchmark, memoryBenchmark,
+  syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, pipelineNoHistoryBenchmark, namespacesBenchmark, memoryBenchmark,
   ...historyBenchmarks, flowTableBenchmark, captureLatencyBenchmark,
 ];
 const SELF = fileURLToPath(import.meta.url);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const args = parse();
   if (args.child !== undefined) return runChild(args.child, args.size);
   if (args.list) {
-    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(17)} ${b.title}`);
+    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(20)} ${b.title}`);
     return;
   }
   const selected = args.names.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => args.names.includes(b.name));

@@ -3,19 +3,16 @@
 import assert from 'node:assert/strict';
 import type { Analyzer } from '../analyzer.js';
 import type { AnalyzerServiceConfig } from '../config.js';
-import { type TestEtcd, startTestAnalyzer, startTestEtcd } from '../testing.js';
+import { type TestEtcd, startTestAnalyzer, startTestEtcd, withTestEtcd } from '../testing.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const Q = "G.V().Has('Type', 'veth')";
 
 function withEtcd(etcd: TestEtcd, extra: (c: AnalyzerServiceConfig) => void = () => undefined) {
-  return (c: AnalyzerServiceConfig) => {
-    c.etcd.enabled = true;
-    c.etcd.embedded = false;
-    c.etcd.endpoints = [etcd.endpoint];
+  return withTestEtcd(etcd, (c) => {
     c.etcd.requestTimeout = '1s';
     extra(c);
-  };
+  });
 }
 
 async function call(analyzer: Analyzer, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, payload?: unknown) {

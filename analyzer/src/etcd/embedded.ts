@@ -201,7 +201,8 @@ function summarize(line: string): string {
   }
 }
 
-function alive(pid: number): boolean {
+/** True while process `pid` exists (signal 0 reaches it). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

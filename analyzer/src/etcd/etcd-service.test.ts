@@ -6,20 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentReporter } from '@topoflow/common';
 import { type EtcdConfig, defaultEtcdConfig, resolveEtcdConfig } from './config.js';
-import { EmbeddedEtcd } from './embedded.js';
+import { EmbeddedEtcd, alive } from './embedded.js';
 import { EtcdService } from './etcd-service.js';
 import { type TestEtcd, freeLoopbackPort, startTestEtcd } from './test-etcd.js';
 
 const code = (c: string) => (err: unknown) => (err as { code?: string }).code === c;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -20,13 +20,15 @@ export interface AnalyzerFlowConfig {
   maxLiveFlows: number;
   /** Flow history older than this is removed; '0s' keeps it forever. */
   retention: string;
+  /** Largest pcap or pcapng body POST /api/pcap accepts (read as a stream, never held whole). */
+  pcapBodyLimit: string;
 }
 
 /** Defaults of the flow section. */
 export function defaultAnalyzerFlowConfig(): AnalyzerFlowConfig {
   return {
     maxBufferSize: 100_000, maxBatchFlows: 10_000, maxMessageSize: '16MiB', holdTimeout: '15s', liveTTL: '20m',
-    maxLiveFlows: 1_000_000, retention: '7d',
+    maxLiveFlows: 1_000_000, retention: '7d', pcapBodyLimit: '1GiB',
   };
 }
 
@@ -58,6 +60,8 @@ export interface FlowServerConfig {
   retentionMs: number;
   /** Period of the retention pass. */
   pruneIntervalMs: number;
+  /** Largest pcap upload (bytes). */
+  pcapBodyLimit: number;
 }
 
 /** File name of the SQLite flow store, beside the graph history file. */
@@ -88,5 +92,6 @@ export function resolveFlowConfig(f: AnalyzerFlowConfig, history: ResolvedHistor
     retryMs: h.retryMs,
     retentionMs: check.duration('flow.retention', f.retention, 0),
     pruneIntervalMs: h.retention.intervalMs,
+    pcapBodyLimit: check.size('flow.pcapBodyLimit', f.pcapBodyLimit),
   };
 }

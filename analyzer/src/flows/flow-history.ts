@@ -88,6 +88,18 @@ export class FlowHistory {
     return this.#candidate === undefined ? 0 : this.recorder.record(flows);
   }
 
+  /**
+   * Waits until `n` more reports fit in the recorder's buffer, so a producer that can wait (a pcap upload) is paced
+   * by the store instead of losing reports. Returns at once without history or while the store is failing, and
+   * after `timeoutMs` without progress (what does not fit is then dropped and counted by record()).
+   */
+  async room(n: number, timeoutMs: number): Promise<void> {
+    const r = this.recorder;
+    while (this.#candidate !== undefined && this.problem === undefined && r.pending > 0 && r.pending + n > this.#config.maxBufferSize) {
+      if (!(await r.durable(timeoutMs))) return;
+    }
+  }
+
   /** The open store; FLOW_STORE_UNAVAILABLE while it cannot be opened. */
   store(): FlowStore {
     if (this.#store !== undefined) return this.#store;

@@ -1,6 +1,6 @@
 // The flow server: agents send FlowBatch messages on FLOW_WS_PATH (same handshake as /ws/agent/topology). Each
 // message is validated (a bad one is refused, counted and logged; the connection stays open), its flows are
-// enhanced with the nodes owning their ends, become live flows and are queued for the flow store.
+// enhanced with the nodes owning their ends, become live flows and are queued for the flow store (ingest()).
 import { performance } from 'node:perf_hooks';
 import { type Clock, type ComponentReporter, isAppError } from '@topoflow/common';
 import { type CaptureStats, FLOW_WS_PATH, type Flow } from '@topoflow/flow';
@@ -70,8 +70,8 @@ export class FlowServer {
     this.#log = new RateLimitedLog(deps.reporter.logger, config.errorLogIntervalMs);
     const r = deps.reporter;
     this.#m = {
-      received: r.counter('received_total', 'Flow reports accepted from agents'),
-      batches: r.counter('batches_total', 'Flow messages accepted from agents'),
+      received: r.counter('received_total', 'Flow reports accepted (from agents and pcap uploads)'),
+      batches: r.counter('batches_total', 'Flow batches accepted (agent messages, pcap upload deliveries)'),
       invalidMessages: r.counter('invalid_messages_total', 'Flow messages refused as a whole, by error code', ['code']),
       invalidFlows: r.counter('invalid_flows_total', 'Flows and stats entries refused inside accepted messages'),
       stale: r.counter('stale_total', 'Flow reports older than the live flow already held (not made live, still stored)'),
@@ -184,7 +184,7 @@ export class FlowServer {
           this.#m.invalidFlows.inc(batch.invalid);
           this.#log.warn({ endpoint: ENDPOINT, hostId: host, invalid: batch.invalid, first: batch.problem }, 'flow entries refused');
         }
-        this.#ingest(host, batch.flows, batch.stats);
+        this.ingest(host, batch.flows, batch.stats);
       });
     });
   }
@@ -197,8 +197,11 @@ export class FlowServer {
       'flow message refused');
   }
 
-  /** Enhances the flows of one batch, makes them live and queues them for the store. */
-  #ingest(host: string, flows: Flow[], stats: CaptureStats[]): void {
+  /**
+   * Enhances the flows of one batch, makes them live and queues them for the store: the path of every flow report,
+   * from an agent (`host` is its host ID) or from a pcap upload.
+   */
+  ingest(host: string, flows: Flow[], stats: CaptureStats[]): void {
     const now = this.#deps.clock.now();
     const ends = this.#enhancer.enhance(flows);
     for (const [result, n] of Object.entries(ends)) if (n > 0) this.#m.ends.inc({ result }, n);

@@ -9,7 +9,7 @@ import { AnalyzerErrors, analyzerError } from '../errors.js';
 import type { ResolvedHistoryConfig } from './config.js';
 import { HistoryRecorder, MAX_RETRY_MS } from './recorder.js';
 import { WaitingEdges, planRestore } from './restore.js';
-import { createHistoryStore } from './store-factory.js';
+import { type HistoryStoreHooks, createHistoryStore } from './store-factory.js';
 import { Timers } from './timers.js';
 
 /** What the history component needs. */
@@ -18,7 +18,7 @@ export interface AnalyzerHistoryDeps {
   clock: Clock;
   reporter: ComponentReporter;
   /** Builds the store (default: from the configuration). */
-  createStore?: (config: ResolvedHistoryConfig, logger?: ComponentReporter['logger']) => HistoryStore | undefined;
+  createStore?: (config: ResolvedHistoryConfig, hooks: HistoryStoreHooks) => HistoryStore | undefined;
 }
 
 const STATS_INTERVAL_MS = 15_000;
@@ -43,8 +43,9 @@ export class AnalyzerHistory implements Component {
     this.#config = config;
     this.#deps = deps;
     this.#retryMs = config.retryMs;
-    this.#candidate = (deps.createStore ?? createHistoryStore)(config, deps.reporter.logger);
     const r = deps.reporter;
+    const writerExits = r.counter('writer_exits_total', 'SQLite history writer threads that ended unexpectedly (restarted on the next write)');
+    this.#candidate = (deps.createStore ?? createHistoryStore)(config, { logger: r.logger, onWriterExit: () => writerExits.inc() });
     this.recorder = new HistoryRecorder({ batchSize: config.batchSize, queueSize: config.queueSize, retryMs: config.retryMs }, { reporter: r });
     this.#metrics = {
       available: r.gauge('store_available', '1 when the history store is open and writable, 0 otherwise'),

@@ -24,10 +24,10 @@ export interface SchemaViolation {
 /** Reduces ajv errors to their path, keyword and message. */
 export function schemaViolations(errors: readonly unknown[] | null | undefined): SchemaViolation[] {
   return (errors ?? []).map((raw) => {
-    const e = raw as { instancePath?: string; keyword?: string; message?: string; params?: { missingProperty?: string } };
-    const missing = e.params?.missingProperty;
+    const e = raw as { instancePath?: string; keyword?: string; message?: string; params?: { missingProperty?: string; additionalProperty?: string } };
+    const named = e.params?.missingProperty ?? e.params?.additionalProperty;
     return {
-      path: (e.instancePath ?? '') + (missing !== undefined ? `/${missing}` : ''),
+      path: (e.instancePath ?? '') + (named !== undefined ? `/${named}` : ''),
       keyword: e.keyword ?? 'unknown',
       message: e.message ?? 'is invalid',
     };

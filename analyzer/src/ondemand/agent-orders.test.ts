@@ -4,7 +4,7 @@
 // agent refused is sent again once its node changed (not on changes of other nodes).
 import assert from 'node:assert/strict';
 import type { Analyzer } from '../analyzer.js';
-import { type TestEtcd, startTestAnalyzer, startTestEtcd } from '../testing.js';
+import { type TestEtcd, startTestAnalyzer, startTestEtcd, withTestEtcd } from '../testing.js';
 import { TestWsClient, type WsMessage } from '../ws/test-client.js';
 
 const HEADERS = { 'X-Host-ID': 'h1', 'X-Client-Type': 'agent', 'X-Persistence-Policy': 'DeleteOnDisconnect' };
@@ -25,12 +25,9 @@ describe('capture orders to agents', function () {
 
   before(async () => {
     etcd = await startTestEtcd();
-    const started = await startTestAnalyzer((c) => {
-      c.etcd.enabled = true;
-      c.etcd.embedded = false;
-      c.etcd.endpoints = [etcd.endpoint];
+    const started = await startTestAnalyzer(withTestEtcd(etcd, (c) => {
       c.analyzer.onDemand.debounce = '50ms';
-    });
+    }));
     analyzer = started.analyzer;
     ws = started.ws;
   });

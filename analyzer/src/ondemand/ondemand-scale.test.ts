@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Analyzer } from '../analyzer.js';
-import { type TestEtcd, startTestAnalyzer, startTestEtcd } from '../testing.js';
+import { type TestEtcd, startTestAnalyzer, startTestEtcd, withTestEtcd } from '../testing.js';
 import { TestWsClient } from '../ws/test-client.js';
 
 const CAPTURES = 1000;
@@ -26,11 +26,7 @@ describe('1,000 captures', function () {
 
   before(async () => {
     etcd = await startTestEtcd();
-    const started = await startTestAnalyzer((c) => {
-      c.etcd.enabled = true;
-      c.etcd.embedded = false;
-      c.etcd.endpoints = [etcd.endpoint];
-    });
+    const started = await startTestAnalyzer(withTestEtcd(etcd));
     analyzer = started.analyzer;
     agent = await TestWsClient.connect(`${started.ws}/ws/agent/topology`, { 'X-Host-ID': 'h1', 'X-Client-Type': 'agent' });
     const nodes = Array.from({ length: CAPTURES }, (_, i) => ({

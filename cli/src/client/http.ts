@@ -51,7 +51,8 @@ export class AnalyzerClient {
   }
 }
 
-function serverError(status: number, text: string): AppError {
+/** The error an analyzer answer of `status` stands for: its own code and message when it sent its error shape. */
+export function serverError(status: number, text: string): AppError {
   try {
     const body = JSON.parse(text) as { code?: string; message?: string; details?: Record<string, unknown> };
     if (typeof body.message === 'string') {

@@ -1,7 +1,7 @@
 // topoflow client capture create|list|get|delete against an analyzer backed by a real etcd.
 import { strict as assert } from 'node:assert';
 import type { Analyzer } from '@topoflow/analyzer';
-import { type TestEtcd, startTestAnalyzer, startTestEtcd } from '@topoflow/analyzer/testing';
+import { type TestEtcd, startTestAnalyzer, startTestEtcd, withTestEtcd } from '@topoflow/analyzer/testing';
 import { runCli } from '../cli.js';
 import { captureBody } from './capture.js';
 
@@ -21,11 +21,7 @@ describe('topoflow client capture', function () {
 
   before(async () => {
     etcd = await startTestEtcd();
-    const started = await startTestAnalyzer((c) => {
-      c.etcd.enabled = true;
-      c.etcd.embedded = false;
-      c.etcd.endpoints = [etcd.endpoint];
-    });
+    const started = await startTestAnalyzer(withTestEtcd(etcd));
     analyzer = started.analyzer;
     address = started.base.replace('http://', '');
   });

@@ -1,8 +1,13 @@
 // The reference's trace tests (skydive-probes-flows.md §9.2): flows built from the shared pcaps.
 import assert from 'node:assert/strict';
+import { BpfSink } from '../bpf/sink.js';
+import { compileBpf } from '../bpf/filter.js';
 import type { Flow } from '../model/flow.js';
-import { tableFromTrace } from '../test-support.js';
+import { readPcap } from '../pcap/reader.js';
+import { tableFromTrace, trace, traceOptions } from '../test-support.js';
+import { RecordingSender } from '../testing/frames.js';
 import { LinkType, type FlowTableOptions } from './contract.js';
+import { FlowTable } from './table.js';
 
 interface Expected {
   LayersPath: string;
@@ -201,5 +206,24 @@ describe('flows from the reference traces', () => {
     assert.equal(flows.length, 1);
     assert.equal(flows[0]?.LayersPath, 'Ethernet/Dot1Q/IPv4/ICMPv4');
     assert.equal((flows[0]?.Metric?.ABPackets ?? 0) + (flows[0]?.Metric?.BAPackets ?? 0), 2);
+  });
+
+  it('keeps only the DNS and HTTP flows behind the filter "port 53 or port 80" (TestBPFFilter)', () => {
+    const table = new FlowTable(traceOptions(), { sender: new RecordingSender() });
+    const sink = new BpfSink('port 53 or port 80', table, { linkType: LinkType.ETHERNET, snaplen: 256 });
+    readPcap(trace('eth-ip4-arp-dns-req-http-google.pcap'), sink);
+    const flows = table.flows();
+    assert.equal(flows.length, 4);
+    assert.deepEqual(flows.map((f) => f.Transport?.B).sort(), [53, 53, 80, 80]);
+    assert.ok(sink.stats().rejected > 0, 'the ARP frames are filtered out');
+  });
+
+  it('matches every frame of a VLAN-tagged ping with "icmp or (vlan and icmp)" (TestVlanBPF)', () => {
+    const filter = compileBpf('icmp or (vlan and icmp)', LinkType.ETHERNET, 256);
+    const verdicts: boolean[] = [];
+    readPcap(trace('icmp-vlan.pcap'), {
+      packet: (data, offset, caplen, wirelen) => void verdicts.push(filter.matches(data, offset, caplen, wirelen)),
+    });
+    assert.deepEqual(verdicts, [true, true]);
   });
 });

@@ -1,5 +1,5 @@
-// Which stored rows of one element a retention pass removes: every row no read at or after the horizon can see,
-// except keyframes that kept rows still need, which are closed instead so they never become visible again.
+// Retention: which stored rows of one element a pass removes (every row no read at or after the horizon can see,
+// except keyframes that kept rows need, which are closed instead), and the policy that drives the passes.
 
 /** The columns pruning looks at. */
 export interface PruneRow {
@@ -56,4 +56,36 @@ export function prunable(rows: readonly PruneRow[], before: number): PruneDecisi
     if (r.deletedAt === null || r.deletedAt > replaced) out.push({ row: r, close: replaced });
   });
   return out;
+}
+
+/** What a retention pass needs from a store. */
+export interface PruneOps {
+  pruneBefore(before: number): Promise<number>;
+  stats(): Promise<{ bytes: number; nodeRevisions: number; edgeRevisions: number }>;
+  updatedAtAtOffset(rows: number): Promise<number | undefined>;
+  /** Called once when rows were removed. */
+  compact(): Promise<void>;
+}
+
+/** Runs a retention policy: rows no longer visible at `before`, then the oldest until about `maxBytes`. */
+export async function applyPrunePolicy(policy: { before?: number; maxBytes?: number }, ops: PruneOps): Promise<{ revisions: number; horizon: number; bytes: number }> {
+  let removed = 0;
+  let horizon = 0;
+  if (policy.before !== undefined) {
+    removed += await ops.pruneBefore(policy.before);
+    horizon = policy.before;
+  }
+  if (policy.maxBytes !== undefined) {
+    const s = await ops.stats();
+    if (s.bytes > policy.maxBytes) {
+      const rows = s.nodeRevisions + s.edgeRevisions;
+      const cut = await ops.updatedAtAtOffset(Math.ceil(rows * (1 - (0.8 * policy.maxBytes) / s.bytes)));
+      if (cut !== undefined) {
+        removed += await ops.pruneBefore(cut);
+        horizon = Math.max(horizon, cut);
+      }
+    }
+  }
+  if (removed > 0) await ops.compact();
+  return { revisions: removed, horizon: removed > 0 ? horizon : 0, bytes: (await ops.stats()).bytes };
 }

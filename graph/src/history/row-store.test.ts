@@ -1,8 +1,10 @@
-// What the row store does beyond the conformance suite: its parsed-keyframe cache under eviction (on SQLite).
+// What the row store does beyond the conformance suite (on SQLite): its keyframe cache under eviction, and
+// elements whose metadata is rebuilt when first read.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { RecordedGraph, revisionsOf } from '../conformance/history-conformance.js';
 import { RowHistoryStore } from './row-store.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
@@ -35,6 +37,51 @@ describe('row history store', () => {
       const at3000 = await store.read(point(3000));
       assert.deepEqual(revisionsOf(at3000).nodes, ['A@2', 'B@2', 'X@2']);
       assert.ok(at3000.nodes.every((n) => n.Metadata['MTU'] === 9000 && n.Metadata['Name'] === 'eth0'));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('row history store reads', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'topoflow-row-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const stored = async () => {
+    const path = join(dir, 'h.db');
+    const store = new RowHistoryStore(new SqliteBackend({ path, cacheKiB: 1024, pruneChunk: 64 }));
+    await store.open();
+    const g = new RecordedGraph();
+    g.at(1000).graph.addNode({ ID: 'A', Metadata: { ...KEYS, MTU: 1500 } });
+    g.at(2000).graph.updateNode('A', { set: { MTU: 9000 } });
+    await store.append(g.take());
+    return { store, path };
+  };
+
+  it('gives elements whose metadata serialises and copies like plain data', async () => {
+    const { store } = await stored();
+    try {
+      const [r1, r2] = (await store.read({ start: 0, end: 5000, point: false })).nodes;
+      assert.deepEqual(JSON.parse(JSON.stringify(r2)), { ID: 'A', Metadata: { ...KEYS, MTU: 9000 }, Host: 'h1', Origin: 'agent.h1', CreatedAt: 1000, UpdatedAt: 2000, DeletedAt: null, Revision: 2 });
+      assert.deepEqual({ ...r1 }.Metadata, { ...KEYS, MTU: 1500 });
+      assert.equal(r2?.Metadata, r2?.Metadata, 'rebuilt once, then kept');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails with GRAPH_HISTORY_CORRUPT when the metadata of a damaged revision is read', async () => {
+    const { store, path } = await stored();
+    try {
+      const db = new Database(path);
+      db.prepare('UPDATE revisions SET meta = ? WHERE base IS NOT NULL').run('{not json');
+      db.close();
+      const [, damaged] = (await store.read({ start: 0, end: 5000, point: false })).nodes;
+      assert.equal(damaged?.Revision, 2);
+      assert.throws(() => damaged?.Metadata, (err: unknown) => (err as { code?: string }).code === 'GRAPH_HISTORY_CORRUPT');
     } finally {
       await store.close();
     }

@@ -102,13 +102,8 @@ export interface BackendStats {
   readonly elements: number;
 }
 
-/** What a SQL backend implements; RowHistoryStore builds the history semantics on top. */
-export interface RowBackend {
-  readonly name: string;
-  open(): Promise<void>;
-  close(): Promise<void>;
-  /** Runs `fn` in one durable transaction (committed and synced when the promise resolves), rolled back if it throws. */
-  transaction(fn: (tx: WriteTransaction) => Promise<void>): Promise<void>;
+/** The reads of a SQL backend. */
+export interface RowSource {
   /**
    * Per element, the newest row with updated_at <= t (< t when not `inclusive`), kept when it was not deleted
    * before t; `liveOnly` keeps only elements not deleted at all. At most `limit` rows.
@@ -121,15 +116,28 @@ export interface RowBackend {
   keyframes?(seqs: readonly number[]): Promise<Map<number, string>>;
   /** Rows with start <= updated_at <= end, by updated_at then seq. At most `limit` rows. */
   rowsBetween(start: number, end: number, limit: number): Promise<StoredRow[]>;
+  /** The updated_at below which about `rows` rows lie (undefined when the store holds fewer). */
+  updatedAtAtOffset(rows: number): Promise<number | undefined>;
+}
+
+/** The writes of a SQL backend. */
+export interface RowSink {
+  /** Runs `fn` in one durable transaction (committed and synced when the promise resolves), rolled back if it throws. */
+  transaction(fn: (tx: WriteTransaction) => Promise<void>): Promise<void>;
   /**
    * Deletes rows no read at or after `before` can see, returns the count: rows older than `before` that were
    * replaced before it, or deleted before it. The newest row before `before` stays (a window starting at
    * `before` sees it), and so do keyframes that kept rows need.
    */
   pruneBefore(before: number): Promise<number>;
-  /** The updated_at below which about `rows` rows lie (undefined when the store holds fewer). */
-  updatedAtAtOffset(rows: number): Promise<number | undefined>;
   /** Returns freed space to the system where the backend can. */
   compact(): Promise<void>;
+}
+
+/** What a SQL backend implements; RowHistoryStore builds the history semantics on top. */
+export interface RowBackend extends RowSource, RowSink {
+  readonly name: string;
+  open(): Promise<void>;
+  close(): Promise<void>;
   stats(): Promise<BackendStats>;
 }

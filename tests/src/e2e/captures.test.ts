@@ -6,17 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from '../support/api.js';
-import { until } from '../support/net.js';
+import { alive, until } from '../support/net.js';
 import { ServiceProcess, freePort, runTopoflow } from '../support/processes.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('captures with topoflow allinone and its embedded etcd', function () {
   this.timeout(90_000);

@@ -106,6 +106,11 @@ describe('flows with topoflow allinone', function () {
     const hops = await query<Array<{ Metadata: { Name: string } }>>(`G.Flows().Has('UUID', '${flow?.UUID}').Hops()`);
     assert.deepEqual(hops.map((n) => n.Metadata.Name), [va]);
     assert.deepEqual((await capturesOf(va)).map((c) => [c.ID, c.State]), [['direct-1', 'active']]);
+    // The flow history (SQLite beside the graph's) answers the same flow over the last two minutes.
+    await until(async () => {
+      const past = await query<FlowJson[]>(`G.At('-0s', 120).Flows().Has('UUID', '${flow?.UUID}')`);
+      return past.length === 1 && (past[0]?.Metric?.ABPackets ?? 0) >= 3 ? true : undefined;
+    }, 15_000, 'the flow in the flow history');
     assert.equal((await request(agentUrl, 'DELETE', '/api/capture/direct-1')).status, 204);
     await until(async () => ((await capturesOf(va)).length === 0 ? true : undefined), 10_000, 'the capture gone from the node');
   });

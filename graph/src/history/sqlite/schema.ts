@@ -19,10 +19,5 @@ CREATE INDEX IF NOT EXISTS revisions_element ON revisions (eid, updated_at);
 CREATE INDEX IF NOT EXISTS revisions_time ON revisions (updated_at);
 `;
 
-/** Columns of a StoredRow (keyframes are read apart), for `FROM revisions r JOIN elements e JOIN sources s`. */
-export const ROW_COLUMNS = `r.seq AS seq, e.kind AS kind, e.id AS id, s.host AS host, s.origin AS origin,
-  r.created_at AS createdAt, r.updated_at AS updatedAt, r.deleted_at AS deletedAt, r.revision AS revision,
-  r.parent AS parent, r.child AS child, r.meta AS meta, r.base AS base`;
-
-/** The joins ROW_COLUMNS needs, after `FROM revisions r`. */
-export const ROW_JOINS = `JOIN elements e ON e.eid = r.eid JOIN sources s ON s.sid = r.sid`;
+/** Columns of a row read back (as an array), from `revisions r`: element and source as ids, resolved by the reader. */
+export const RAW_COLUMNS = `r.seq, r.eid, r.sid, r.created_at, r.updated_at, r.deleted_at, r.revision, r.parent, r.child, r.meta, r.base`;
