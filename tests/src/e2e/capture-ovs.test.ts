@@ -21,7 +21,7 @@ interface SflowMetadata {
 describe('an ovssflow capture on an Open vSwitch netdev bridge', function () {
   this.timeout(120_000);
   const net = new TestNet();
-  const prefix = `10.${200 + randomInt(8)}.${randomInt(256)}`;
+  const prefix = `10.${200 + randomInt(50)}.${randomInt(256)}`;
   const [br, p1, p2, h1, h2] = [net.name('br'), net.name('p1'), net.name('p2'), net.name('h1'), net.name('h2')];
   const bridgeQuery = `G.V().Has('Name', '${br}', 'Type', 'ovsbridge')`;
   let ovs: PrivateOvs | undefined;

@@ -38,13 +38,13 @@ export interface VethPair {
 }
 
 /**
- * Test namespaces under one unreachable /16 of 10.200.0.0/13 (never near the resolver): pair `i` uses
+ * Test namespaces under one unreachable /16 between 10.200 and 10.249 (never near the resolver): pair `i` uses
  * `<base>.<i>.0/24`. Everything is removed by cleanup(), also after a failure.
  */
 export class PingNet {
   readonly net = new TestNet();
   /** The first two octets of the test prefix, e.g. `10.203`. */
-  readonly base = `10.${200 + randomInt(8)}`;
+  readonly base = `10.${200 + randomInt(50)}`;
   #routed = false;
   #pairs = 0;
 
@@ -54,7 +54,7 @@ export class PingNet {
     this.#routed = true;
   }
 
-  /** Two new namespaces joined by a veth pair, both ends up with an address of pair `pairs()`'s /24. */
+  /** Two new namespaces joined by a veth pair, both ends up, with addresses in the next /24 of the prefix. */
   pair(tag = `${this.#pairs}`): VethPair {
     if (!this.#routed) throw new Error('PingNet.route() must come first');
     const prefix = `${this.base}.${this.#pairs++}`;
