@@ -24,7 +24,7 @@ const TOPSPEED_RUNS = 3;
 const DEFAULT_RATES = [100_000, 150_000, 200_000, 250_000, 300_000, 400_000];
 /** The capture is drained when its counters stood still this long after tcpreplay exited. */
 const QUIET_MS = 400;
-/** The event-loop stall of the drop-accounting run (longer than the default ring holds at topspeed). */
+/** The event-loop stall of the drop-accounting runs (longer than the default ring holds at topspeed). */
 const STALL_MS = 400;
 
 /** What one replay does: tcpreplay processes at once, each at `pps` or as fast as it can; an event-loop stall. */
@@ -34,6 +34,8 @@ interface Plan {
   senders?: number;
   /** Blocks this process's event loop for this long once tcpreplay has sent for 0.5 s. */
   stallMs?: number;
+  /** Source settings of this run (the ring size). */
+  config?: Partial<PcapLiveSourceConfig>;
 }
 
 /** The numbers of one replay. */
@@ -75,7 +77,7 @@ function plans(receiver: Receiver): Plan[] {
   for (const pps of rates) out.push({ label: `--pps=${pps}`, pps });
   if (receiver === 'tc-drop') {
     out.push({ label: '2 × topspeed at once', senders: 2 }, { label: '3 × topspeed at once', senders: 3 });
-    out.push({ label: `topspeed, event loop stalled ${STALL_MS} ms`, stallMs: STALL_MS });
+    for (const ring of ['4MiB', '16MiB']) out.push({ label: `topspeed, ${ring} ring, event loop stalled ${STALL_MS} ms`, stallMs: STALL_MS, config: { bufferSize: ring } });
   }
   return out;
 }
@@ -101,9 +103,9 @@ function stall(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-async function measure(link: LiveLink, file: string, plan: Plan, config: Partial<PcapLiveSourceConfig>): Promise<LiveRun> {
+async function measure(link: LiveLink, file: string, plan: Plan): Promise<LiveRun> {
   const table = new FlowTable({ ...defaultFlowTableOptions(), nodeTID: 'bench', captureID: 'bench' }, { sender: { sendFlows: () => undefined } });
-  const source = new PcapLiveSource({ ...defaultPcapLiveSourceConfig(), interface: link.b.dev, netnsPath: `/var/run/netns/${link.b.ns}`, ...config },
+  const source = new PcapLiveSource({ ...defaultPcapLiveSourceConfig(), interface: link.b.dev, netnsPath: `/var/run/netns/${link.b.ns}`, ...plan.config },
     { sink: table, reporter: silentReporter().child('bench') });
   await source.start();
   table.start();
@@ -148,14 +150,14 @@ export function ceiling(runs: readonly LiveRun[]): LiveRun | undefined {
 }
 
 /** Runs one series on a link that exists: tcpreplay alone, then each planned replay with the capture. */
-export async function liveSeries(ctx: BenchContext, link: LiveLink, file: string, receiver: Receiver, config: Partial<PcapLiveSourceConfig> = {}): Promise<LiveSeries> {
+export async function liveSeries(ctx: BenchContext, link: LiveLink, file: string, receiver: Receiver): Promise<LiveSeries> {
   link.dropAfterTap(receiver === 'tc-drop');
   try {
     const alone = await link.replay(file);
     ctx.log(`[${receiver}] tcpreplay alone (no capture): ${fmtRate(alone.pps, 'pps')}`);
     const runs: LiveRun[] = [];
     for (const plan of plans(receiver)) {
-      const r = await measure(link, file, plan, config);
+      const r = await measure(link, file, plan);
       runs.push(r);
       ctx.log(`[${receiver}] ${r.label}: ${line(r)}`);
     }
@@ -182,7 +184,7 @@ async function run(ctx: BenchContext): Promise<BenchReport> {
     const file = join(dir, 'trace.pcap');
     bytes = writeLinkTrace(file, { packets: PACKETS, tuples: TUPLES }, link.a, link.b);
     ctx.log(`link ${link.a.dev}@${link.a.ns} → ${link.b.dev}@${link.b.ns} (${link.prefix}.0/24); trace ${PACKETS} packets, ${fmtBytes(bytes)}`);
-    await measure(link, file, { label: 'warm-up' }, {});
+    await measure(link, file, { label: 'warm-up' });
     for (const receiver of ['stack', 'tc-drop'] as const) series.push(await liveSeries(ctx, link, file, receiver));
   } finally {
     left = link.cleanupSync();
@@ -219,7 +221,7 @@ function report(series: LiveSeries[], bytes: number, left: string[]): BenchRepor
     measurements,
     goals: [{ goal: `≥ ${fmtRate(GOAL_PPS, 'pps')} into the flow table with ≤ ${GOAL_LOSS_PCT} % loss`, measured, met }],
     notes: [
-      'offered = tcpreplay\'s own "Rated" pps (summed over parallel senders); loss = (libpcap ring drops + receiving veth rx_dropped) / sent; CPU = this process (capture + flow table) over the replay and drain',
+      'offered = tcpreplay\'s own "Rated" pps (parallel senders: their packets over the wall time from the first start to the last exit); loss = (libpcap ring drops + receiving veth rx_dropped) / sent; CPU = this process (capture + flow table) over the replay and drain',
       'tcpreplay, the veth transmit and the receive softirq (the AF_PACKET copy into the ring, and in [stack] the receiver\'s IP/UDP input) run on the senders\' CPUs, not in this process: they bound the offered rate',
     ],
   };
