@@ -10,6 +10,7 @@ import { captureLatencyBenchmark } from './capture-latency.js';
 import { eventsBenchmark } from './events.js';
 import { flowTableBenchmark } from './flow-table.js';
 import { historyBenchmarks } from './history.js';
+import { liveCaptureBenchmark } from './live-capture.js';
 import { machineInfo } from './machine.js';
 import { memoryBenchmark } from './memory.js';
 import { namespacesBenchmark } from './namespaces.js';
@@ -23,7 +24,7 @@ import type { SyntheticSize } from './synthetic.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
   syntheticBenchmark, queriesBenchmark, restBenchmark, eventsBenchmark, pipelineBenchmark, pipelineNoHistoryBenchmark, namespacesBenchmark, memoryBenchmark,
-  ...historyBenchmarks, flowTableBenchmark, captureLatencyBenchmark,
+  ...historyBenchmarks, flowTableBenchmark, captureLatencyBenchmark, liveCaptureBenchmark,
 ];
 const SELF = fileURLToPath(import.meta.url);
 /** tests/bench in the sources (this file runs from tests/dist/bench). */
