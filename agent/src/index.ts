@@ -19,3 +19,4 @@ export * from './http/errors.js';
 export * from './capture/sources/pcap-live.js';
 export * from './capture/sources/sflow.js';
 export * from './capture/sources/ovs-sflow.js';
+export * from './capture/source-factory.js';

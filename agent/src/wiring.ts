@@ -29,9 +29,9 @@ export interface AgentDeps {
   hostInfo?: HostInfo;
   /** Source of reconnection jitter. */
   random?: () => number;
-  /** Builds each capture's flow table (default: captures are refused with AGENT_CAPTURE_UNAVAILABLE). */
+  /** Builds each capture's flow table (default: the flow package's FlowTable). */
   tableFactory?: TableFactory;
-  /** Builds each capture's source (default: captures are refused with AGENT_CAPTURE_UNAVAILABLE). */
+  /** Builds each capture's source (default: libpcap, sFlow and OVS sFlow sources). */
   sourceFactory?: SourceFactory;
 }
 
@@ -61,17 +61,18 @@ export function createAgent(config: AgentServiceConfig, deps: AgentDeps = {}): A
   });
   const nodesGauge = graphReporter.gauge('nodes', 'Nodes in the agent graph');
   const edgesGauge = graphReporter.gauge('edges', 'Edges in the agent graph');
+  const captureReporter = reporter.child('capture');
   const forwarder = new Forwarder(c, {
     hostId, graph, clock, reporter: reporter.child('forwarder'), ...(deps.random ? { random: deps.random } : {}),
     // Capture orders of the analyzer's on-demand server; `captures` is built below, before any connection opens.
-    onMessage: (text, reply) => handleOrderMessage(captures, reporter.child('capture'), text, reply),
+    onMessage: (text, reply) => handleOrderMessage(captures, captureReporter, text, reply),
   });
   const jitter = deps.random ? { random: deps.random } : {};
   const flowForwarder = new FlowForwarder(flowForwarderConfig(c), { hostId, reporter: reporter.child('flows'), ...jitter });
   const captures = new CaptureManager({ flow: c.flow, capture: c.capture }, {
-    graph, reporter: reporter.child('capture'), sender: flowForwarder,
-    ...captureFactories(deps, clock, reporter.child('capture'), {
-      graph, clock, reporter: reporter.child('capture'), statsIntervalMs: c.capture.statsUpdateMs,
+    graph, reporter: captureReporter, sender: flowForwarder,
+    ...captureFactories(deps, clock, captureReporter, {
+      graph, clock, reporter: captureReporter, statsIntervalMs: c.capture.statsUpdateMs,
       sflowPortMin: c.capture.sflow.portMin, sflowPortMax: c.capture.sflow.portMax,
       // Probes are built below; a capture starts only once the agent runs.
       ovsdb: () => probes.find((p): p is OvsdbProbe => p instanceof OvsdbProbe)?.client,

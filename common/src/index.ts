@@ -6,3 +6,4 @@ export * from './config.js';
 export * from './lifecycle.js';
 export * from './reporter.js';
 export * from './service.js';
+export * from './rate-limited-log.js';

@@ -68,8 +68,3 @@ export type SourceFactory = (kind: SourceKind, params: SourceParams, sink: Packe
 export const unavailableTableFactory: TableFactory = () => {
   throw agentError(AgentErrors.CAPTURE_UNAVAILABLE, 'flow table not built in');
 };
-
-/** A source factory that refuses every capture (the agent was built without capture sources). */
-export const unavailableSourceFactory: SourceFactory = (kind) => {
-  throw agentError(AgentErrors.CAPTURE_UNAVAILABLE, `capture source "${kind}" not built in`, { kind });
-};

@@ -10,7 +10,7 @@ import type { Validate } from '../elements/element-input.js';
 import type { CloseCause } from '../ws/connection.js';
 import { type Envelope, encodeError } from '../ws/envelope.js';
 import type { Handshake } from '../ws/handshake.js';
-import { RateLimitedLog } from '../ws/rate-limited-log.js';
+import { RateLimitedLog } from '@topoflow/common';
 import { SerialQueue } from '../ws/serial-queue.js';
 import type { WsServer } from '../ws/ws-server.js';
 import { decodeFrame } from './frame.js';

@@ -10,7 +10,7 @@ import type { RawData, WebSocket } from 'ws';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import type { ConnectionStatus } from '../ws/connection.js';
 import type { Handshake } from '../ws/handshake.js';
-import { RateLimitedLog } from '../ws/rate-limited-log.js';
+import { RateLimitedLog } from '@topoflow/common';
 import { SerialQueue } from '../ws/serial-queue.js';
 import type { WsServer } from '../ws/ws-server.js';
 import { type BatchValidators, decodeFlowBatch } from './batch.js';

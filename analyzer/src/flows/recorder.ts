@@ -5,7 +5,7 @@ import type { ComponentReporter } from '@topoflow/common';
 import type { Flow } from '@topoflow/flow';
 import type { FlowStore } from '@topoflow/flow/store';
 import { MAX_RETRY_MS } from '../history/recorder.js';
-import { RateLimitedLog } from '../ws/rate-limited-log.js';
+import { RateLimitedLog } from '@topoflow/common';
 
 /** Settings of the recorder. */
 export interface FlowRecorderConfig {

@@ -10,7 +10,7 @@ import type { Capture } from '../captures/capture.js';
 import { captureEntries } from '../captures/count.js';
 import type { CaptureDecoder } from '../captures/store.js';
 import type { EtcdService } from '../etcd/etcd-service.js';
-import { RateLimitedLog } from '../ws/rate-limited-log.js';
+import { RateLimitedLog } from '@topoflow/common';
 import { CaptureWatch } from './capture-watch.js';
 import type { CaptureDispatcher, StartRefusal } from './dispatcher.js';
 import { OrphanStops } from './orphans.js';

@@ -8,7 +8,7 @@ import {
 } from '../elements/schemas.js';
 import { dispatchMessages } from '../ws/dispatch.js';
 import type { Handshake } from '../ws/handshake.js';
-import { RateLimitedLog } from '../ws/rate-limited-log.js';
+import { RateLimitedLog } from '@topoflow/common';
 import type { WsServer } from '../ws/ws-server.js';
 import { PublisherSession } from './session.js';
 import { defaultAnalyzerConfig, resolveAnalyzerConfig } from '../config.js';

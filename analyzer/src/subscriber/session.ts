@@ -7,7 +7,7 @@ import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { type Validate, checkSchema } from '../elements/element-input.js';
 import type { WsConnection } from '../ws/connection.js';
 import { type Envelope, GRAPH_NAMESPACE, encodeRaw, errorInfo } from '../ws/envelope.js';
-import type { RateLimitedLog } from '../ws/rate-limited-log.js';
+import type { RateLimitedLog } from '@topoflow/common';
 import { type FilterContext, type PreparedFilter, prepareFilter, runFilter, selectIncremental } from './filter.js';
 import { type EventMessages, syncReplyMessage } from './messages.js';
 import { type PendingUpdate, SubGraph, recordPending } from './sub-graph.js';

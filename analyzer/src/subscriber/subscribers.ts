@@ -9,7 +9,7 @@ import { ENVELOPE_SCHEMA, SYNC_REQUEST_SCHEMA } from '../elements/schemas.js';
 import type { WsConnection } from '../ws/connection.js';
 import { dispatchMessages } from '../ws/dispatch.js';
 import type { Handshake } from '../ws/handshake.js';
-import { RateLimitedLog } from '../ws/rate-limited-log.js';
+import { RateLimitedLog } from '@topoflow/common';
 import type { WsServer } from '../ws/ws-server.js';
 import { type PreparedFilter, prepareFilter } from './filter.js';
 import { EventMessages } from './messages.js';

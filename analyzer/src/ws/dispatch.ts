@@ -5,7 +5,7 @@ import type { RawData } from 'ws';
 import type { Validate } from '../elements/element-input.js';
 import type { Endpoint, WsConnection } from './connection.js';
 import { type Envelope, decodeEnvelope, encodeError } from './envelope.js';
-import type { RateLimitedLog } from './rate-limited-log.js';
+import type { RateLimitedLog } from '@topoflow/common';
 import { SerialQueue } from './serial-queue.js';
 import type { WsServer } from './ws-server.js';
 

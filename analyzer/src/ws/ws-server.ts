@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { type CloseCause, type ConnectionStatus, type Endpoint, WsConnection } from './connection.js';
 import { type Handshake, parseHandshake } from './handshake.js';
-import { RateLimitedLog } from './rate-limited-log.js';
+import { RateLimitedLog } from '@topoflow/common';
 import { defaultAnalyzerConfig, resolveAnalyzerConfig } from '../config.js';
 
 /** Settings of the WebSocket server. */

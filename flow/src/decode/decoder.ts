@@ -116,7 +116,3 @@ function decodeLinuxSLL(ctx: DecodeContext, p: DecodedPacket, buf: Uint8Array, o
   decodeEtherType(ctx, p, proto, buf, off + hlen, end);
 }
 
-/** Creates the reusable output struct of a decoder. */
-export function newDecodedPacket(): DecodedPacket {
-  return new DecodedPacket();
-}

@@ -103,13 +103,3 @@ export function icmpv6FlowType(type: number): number {
     default: return 0;
   }
 }
-
-/** True when the ICMP type (v4 or v6) is an echo request. */
-export function isEchoRequest(v6: boolean, type: number): boolean {
-  return v6 ? type === 128 : type === 8;
-}
-
-/** True when the ICMP type (v4 or v6) is an echo reply. */
-export function isEchoReply(v6: boolean, type: number): boolean {
-  return v6 ? type === 129 : type === 0;
-}

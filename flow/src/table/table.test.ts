@@ -144,6 +144,15 @@ describe('FlowTable', () => {
     assert.deepEqual(t.flows().map((f) => f.Transport?.A), [1002, 1003, 1004]);
   });
 
+  it('counts frames with neither a link nor a network layer as dropped packets, not as flows', () => {
+    const { table: t } = table();
+    feed(t, udpFrame(1000), T);
+    const noNetwork = new Uint8Array(28);
+    t.packet(noNetwork, 0, noNetwork.length, noNetwork.length, T + 1, LinkType.RAW);
+    assert.equal(t.size, 1);
+    assert.deepEqual([t.stats().PacketsReceived, t.stats().PacketsDropped], [2, 1]);
+  });
+
   it('finishes and sends every flow on stop, once', () => {
     const { table: t, sender } = table();
     feed(t, udpFrame(1000), T);

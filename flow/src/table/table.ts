@@ -142,7 +142,8 @@ export class FlowTable implements FlowTableApi {
   stats(): CaptureStats {
     return {
       CaptureID: this.#opts.captureID, FlowCount: this.#index.size, FlowDropped: this.#evicted, KernelFlowDropped: 0,
-      PacketsDropped: 0, PacketsReceived: this.#received,
+      // Frames with neither a link nor a network layer make no flow (as in the reference): they count as dropped.
+      PacketsDropped: this.#ignored, PacketsReceived: this.#received,
     };
   }
 

@@ -1,7 +1,7 @@
 // Live capture of one interface with libpcap, inside the interface's network namespace: the main thread enters the
 // namespace, opens the capture and comes back in one synchronous call (DESIGN.md §6). Frames go to a PacketSink
 // with the kernel's timestamp. An interface that disappears stops the source with AGENT_CAPTURE_INTERFACE_GONE.
-import { type AppError, type ComponentReporter, parseSize, toMs } from '@topoflow/common';
+import { type AppError, type ComponentReporter, RateLimitedLog, parseSize, toMs } from '@topoflow/common';
 import { type CaptureSource, defaultLiveCaptureOptions, LiveCapture, type PacketSink, type SourceStats } from '@topoflow/flow';
 import { withNetns } from '@topoflow/probes';
 import { agentError, AgentErrors } from '../../errors.js';
@@ -11,6 +11,8 @@ import { NetDevCounters } from './net-dev.js';
 export const DEFAULT_HEADER_SIZE = 256;
 /** Largest snap length a capture may ask for. */
 export const MAX_HEADER_SIZE = 4096;
+/** At most one log line per this period for a sink that keeps failing (each failure is counted by the sink's owner). */
+const SINK_ERROR_LOG_INTERVAL_MS = 10_000;
 /** Errors on an interface that is still there before the source gives up (a failing handle, not a gone interface). */
 const MAX_RESUMES = 3;
 
@@ -68,6 +70,7 @@ export class PcapLiveSource implements CaptureSource {
   #resumes = 0;
   #error: AppError | null = null;
   #final: SourceStats | null = null;
+  readonly #sinkErrors: RateLimitedLog;
 
   constructor(config: PcapLiveSourceConfig, deps: PcapLiveSourceDeps) {
     if (config.interface === '') throw agentError(AgentErrors.CAPTURE_CONFIG_INVALID, 'no interface to capture on');
@@ -76,6 +79,7 @@ export class PcapLiveSource implements CaptureSource {
     this.#snaplen = snapLength(config.headerSize);
     this.#bufferSize = parseSize(config.bufferSize);
     this.#timeoutMs = Math.max(1, toMs(config.deliveryInterval));
+    this.#sinkErrors = new RateLimitedLog(deps.reporter.logger, SINK_ERROR_LOG_INTERVAL_MS);
     this.description = `${config.interface} in ${config.netnsPath === '' ? 'the root namespace' : config.netnsPath}`;
   }
 
@@ -101,7 +105,7 @@ export class PcapLiveSource implements CaptureSource {
     capture.start({
       sink: this.#deps.sink,
       onError: (err) => this.#onCaptureError(err),
-      onSinkError: (err) => this.#deps.reporter.logger.error({ err, source: this.description }, 'packet sink failed'),
+      onSinkError: (err) => this.#sinkErrors.warn({ err, source: this.description }, 'packet sink failed'),
     });
     this.#deps.reporter.logger.info({ source: this.description, snaplen: capture.snaplen, linkType: capture.linkType }, 'live capture started');
   }

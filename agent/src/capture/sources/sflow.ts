@@ -3,7 +3,7 @@
 // a callback. Malformed datagrams are counted and skipped; nothing a datagram holds can stop the source.
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { type Clock, type ComponentReporter, parseSize } from '@topoflow/common';
+import { type Clock, type ComponentReporter, RateLimitedLog, parseSize } from '@topoflow/common';
 import { type CaptureSource, type PacketSink, type SflowCounterSample, SflowDecoder, type SourceStats } from '@topoflow/flow';
 import { agentError, AgentErrors } from '../../errors.js';
 
@@ -28,7 +28,7 @@ export function defaultSflowSourceConfig(): SflowSourceConfig {
 export interface SflowSourceDeps {
   sink: PacketSink;
   reporter: ComponentReporter;
-  /** The counter samples of each datagram that has some. */
+  /** The counter samples of each datagram that has some (the array is reused: valid during the call only). */
   onCounters?: (samples: SflowCounterSample[]) => void;
   clock?: Clock;
 }
@@ -45,6 +45,7 @@ export class SflowSource implements CaptureSource {
   #port = 0;
   #sinkErrors = 0;
   #pending: SflowCounterSample[] = [];
+  readonly #sinkLog: RateLimitedLog;
 
   constructor(config: SflowSourceConfig, deps: SflowSourceDeps) {
     const { port, portMin, portMax } = config;
@@ -53,6 +54,7 @@ export class SflowSource implements CaptureSource {
     }
     this.#config = config;
     this.#deps = deps;
+    this.#sinkLog = new RateLimitedLog(deps.reporter.logger, 10_000);
     this.#decoder = new SflowDecoder({ sink: deps.sink, clock: deps.clock, onCounters: (s) => this.#pending.push(s) });
     this.#metrics = {
       datagrams: deps.reporter.counter('sflow_datagrams_total', 'sFlow datagrams received'),
@@ -136,13 +138,13 @@ export class SflowSource implements CaptureSource {
 
   #onDatagram(msg: Buffer): void {
     this.#metrics.datagrams.inc();
-    this.#pending = [];
+    this.#pending.length = 0;
     try {
       if (!this.#decoder.decode(msg)) this.#metrics.dropped.inc();
     } catch (err) {
       // only a failing sink can throw here: the rest of that datagram is lost
       this.#sinkErrors++;
-      this.#deps.reporter.logger.error({ err, source: this.description }, 'packet sink failed');
+      this.#sinkLog.warn({ err, source: this.description, failures: this.#sinkErrors }, 'packet sink failed');
     }
     if (this.#pending.length === 0 || this.#deps.onCounters === undefined) return;
     try {

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { RecordedGraph } from '../../conformance/history-conformance.js';
 import { describeHistoryConformance } from '../../conformance/history-conformance.js';
 import { SqliteHistoryStore, type SqliteHistoryStoreDeps } from './sqlite-history-store.js';
+import { SqliteReader } from './sqlite-reader.js';
 import type { WriterClient, WriterExit } from './writer-client.js';
 
 const open = async (path: string, deps: SqliteHistoryStoreDeps = {}) => {
@@ -39,6 +40,33 @@ describe('sqlite history store with a writer thread', function () {
     const store = await open(join(dir, 'h.db'), { onWriterStart: (w) => writers.push(w), onWriterExit: (e) => exits.push(e) });
     return { store, writers, exits, g: new RecordedGraph() };
   };
+
+  it('keeps reads that overlap in one read transaction until the last of them ends', async () => {
+    const { store, g } = await setup();
+    const reader = new SqliteReader(join(dir, 'h.db'), 1024);
+    try {
+      g.at(1_000).graph.addNode({ ID: 'a', Metadata: { Name: 'a' } });
+      await store.append(g.take());
+      reader.open();
+      const rows = async () => (await reader.latestRows(9_000, true, 100)).length;
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      const first = reader.snapshot(() => gate);
+      const second = reader.snapshot(async () => {
+        const before = await rows();
+        release();
+        await first;
+        g.at(2_000).graph.addNode({ ID: 'b', Metadata: { Name: 'b' } });
+        await store.append(g.take());
+        return [before, await rows()];
+      });
+      assert.deepEqual(await second, [1, 1], 'the second read still sees the state it started with');
+      assert.equal(await reader.snapshot(rows), 2, 'a later read sees the new row');
+    } finally {
+      reader.close();
+      await store.close();
+    }
+  });
 
   it('fails the pending append when the writer thread dies, then restarts it and stores the next one', async () => {
     const { store, writers, exits, g } = await setup();

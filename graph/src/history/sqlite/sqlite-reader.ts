@@ -26,6 +26,8 @@ export class SqliteReader implements RowSource {
   readonly #path: string;
   readonly #cacheKiB: number;
   #db: Db | undefined;
+  /** Reads inside the shared read transaction. */
+  #readers = 0;
   #stmts: Record<string, Stmt> = {};
   readonly #elements = new Map<number, readonly [Kind, string]>();
   readonly #sources = new Map<number, readonly [string, string]>();
@@ -82,12 +84,15 @@ export class SqliteReader implements RowSource {
    */
   async snapshot<T>(fn: () => Promise<T>): Promise<T> {
     const db = this.#db;
-    if (db === undefined || db.inTransaction) return fn();
-    db.exec('BEGIN');
+    if (db === undefined) return fn();
+    // Concurrent reads share the transaction; the last one to finish ends it, so none sees a later state midway.
+    if (this.#readers === 0 && !db.inTransaction) db.exec('BEGIN');
+    this.#readers++;
     try {
       return await fn();
     } finally {
-      if (db.open && db.inTransaction) db.exec('COMMIT');
+      this.#readers--;
+      if (this.#readers === 0 && db.open && db.inTransaction) db.exec('COMMIT');
     }
   }
 

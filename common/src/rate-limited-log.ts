@@ -1,5 +1,5 @@
 // Logging for hot paths: at most one line per interval, carrying how many similar lines were suppressed.
-import type { Reporter } from '@topoflow/common';
+import type { Reporter } from './reporter.js';
 
 type Logger = Reporter['logger'];
 
