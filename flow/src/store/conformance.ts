@@ -159,6 +159,8 @@ export function describeFlowStoreConformance(name: string, makeHarness: () => Fl
         testFlow('long', 0, 500, { LastUpdateMetric: metric(100, 500, 1) }),
         testFlow('new', 300, 400, { LastUpdateMetric: metric(300, 400, 1) }),
       ]);
+      const before = await store.stats();
+      assert.deepEqual([before.flows, before.metrics, before.packets], [3, 5, 3]);
       const r = await store.prune(200);
       assert.deepEqual(r, { flows: 1, metrics: 3, packets: 2 });
       assert.deepEqual(uuidsOf(await all()), ['new', 'long']);

@@ -32,6 +32,9 @@ const UUIDS = 'uuid IN (SELECT value FROM json_each(@uuids))';
 /** The statements of the store. */
 export const SQL = {
   readVersion: "SELECT value FROM flow_meta WHERE key = 'schema'",
+  countFlows: 'SELECT count(*) FROM flows',
+  countMetrics: 'SELECT count(*) FROM flow_metrics',
+  countPackets: 'SELECT count(*) FROM flow_packets',
   writeVersion: "INSERT INTO flow_meta (key, value) VALUES ('schema', ?)",
   upsertFlow: `INSERT INTO flows (uuid, node_tid, capture_id, tracking_id, start, last, finish_type, flow)
     VALUES (@uuid, @nodeTID, @captureID, @trackingID, @start, @last, @finishType, @json)

@@ -37,6 +37,8 @@ export class SqliteFlowStore implements FlowStore {
   readonly #config: SqliteFlowStoreConfig;
   #db: Db | undefined;
   #sql: Statements | undefined;
+  /** Metric and packet rows, once counted (see stats()). */
+  #counts: { metrics: number; packets: number } | undefined;
 
   constructor(config: Pick<SqliteFlowStoreConfig, 'path'> & Partial<SqliteFlowStoreConfig>) {
     const c = { ...defaultSqliteFlowStoreConfig(), ...config };
@@ -76,6 +78,7 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async close(): Promise<void> {
+    this.#counts = undefined;
     const db = this.#db;
     this.#db = undefined;
     this.#sql = undefined;
@@ -92,11 +95,17 @@ export class SqliteFlowStore implements FlowStore {
     if (reports.length === 0) return;
     const rows = appendRows(reports);
     try {
-      db.transaction(() => {
+      const added = db.transaction(() => {
+        let metrics = 0, packets = 0;
         for (const r of rows.flows) sql.upsertFlow.run(r);
-        for (const r of rows.metrics) sql.insertMetric.run(r);
-        for (const r of rows.packets) sql.insertPacket.run(r);
+        for (const r of rows.metrics) metrics += sql.insertMetric.run(r).changes;
+        for (const r of rows.packets) packets += sql.insertPacket.run(r).changes;
+        return { metrics, packets };
       }).immediate();
+      if (this.#counts !== undefined) {
+        this.#counts.metrics += added.metrics;
+        this.#counts.packets += added.packets;
+      }
     } catch (err) {
       throw flowError(FlowErrors.STORE_WRITE_FAILED, `writing flows failed: ${(err as Error).message}`, { details: { flows: rows.flows.length }, cause: err });
     }
@@ -156,6 +165,10 @@ export class SqliteFlowStore implements FlowStore {
     }
     out.metrics += await this.#pruneChunks(sql.pruneMetrics, before);
     out.packets += await this.#pruneChunks(sql.prunePackets, before);
+    if (this.#counts !== undefined) {
+      this.#counts.metrics -= out.metrics;
+      this.#counts.packets -= out.packets;
+    }
     if (out.flows + out.metrics + out.packets > 0) {
       db.pragma('incremental_vacuum');
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -174,9 +187,11 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async stats(): Promise<FlowStoreStats> {
-    const { db } = this.#use();
-    const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    return { flows: count('flows'), metrics: count('flow_metrics'), packets: count('flow_packets'), bytes: sqliteBytes(db, this.#config.path) };
+    const { db, sql } = this.#use();
+    // Metric and packet rows are counted once, then kept up to date by append and prune (a count of those tables
+    // scans millions of rows); flows, one row each, are counted on each call.
+    this.#counts ??= { metrics: sql.countMetrics.pluck().get() as number, packets: sql.countPackets.pluck().get() as number };
+    return { flows: sql.countFlows.pluck().get() as number, ...this.#counts, bytes: sqliteBytes(db, this.#config.path) };
   }
 }
 
