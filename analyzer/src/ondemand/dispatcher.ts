@@ -28,6 +28,9 @@ export interface CaptureStopOrder {
 /** Message type of an agent's answer to a start order. */
 export const CAPTURE_START_REPLY = 'CaptureStartReply';
 
+/** Message type of an agent's answer to a stop order. */
+export const CAPTURE_STOP_REPLY = 'CaptureStopReply';
+
 /** An agent's refusal of a start order: its CaptureStartReply with an error status. */
 export interface StartRefusal {
   NodeID: string;
