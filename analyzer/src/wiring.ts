@@ -86,7 +86,7 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   });
   // Pcap uploads feed the flow server like an agent, paced by its flow store.
   const pcap = new PcapIngest({
-    bodyLimit: c.flows.pcapBodyLimit, retentionMs: c.flows.store.backend === 'none' ? 0 : c.flows.retentionMs,
+    bodyLimit: c.flows.pcapBodyLimit, maxUploads: c.flows.pcapMaxUploads, retentionMs: c.flows.store.backend === 'none' ? 0 : c.flows.retentionMs,
     deliverySize: Math.min(PCAP_DELIVERY_SIZE, c.flows.maxBufferSize),
   }, {
     flows: { ingest: (source, f, stats) => flows.ingest(source, f, stats), room: (n) => flows.history.room(n, PCAP_STORE_WAIT_MS) },
