@@ -1,8 +1,8 @@
 // The on-demand server: keeps every capture of etcd applied to the live graph. Each capture is resolved to nodes
 // (its Gremlin expression, capturable nodes, a capture type per node) and the owning agents get CaptureStart and
 // CaptureStop orders; graph changes re-run the resolution after a debounce, an agent's (re)connection re-sends its
-// starts, a start the agent refused is sent again once its node changed, and a node still carrying a capture that
-// no longer exists gets a stop.
+// starts, a start the agent refused is sent again once its node changed (for a permanent refusal: a field the
+// capture depends on), and a node still carrying a capture that no longer exists gets a stop.
 import type { Component, ComponentReporter } from '@topoflow/common';
 import type { GraphEvent, MemoryGraph } from '@topoflow/graph';
 import type { QueryEngine, QueryOptions } from '@topoflow/gremlin';
@@ -14,7 +14,7 @@ import { RateLimitedLog } from '../ws/rate-limited-log.js';
 import { CaptureWatch } from './capture-watch.js';
 import type { CaptureDispatcher, StartRefusal } from './dispatcher.js';
 import { OrphanStops } from './orphans.js';
-import { StartRefusals } from './refusals.js';
+import { StartRefusals, captureFingerprint, permanentRefusal } from './refusals.js';
 import { movesCaptures, touchesCaptures } from './relevance.js';
 import { resolveCapture } from './resolver.js';
 
@@ -152,6 +152,7 @@ export class OnDemandServer implements Component {
   #reset(captures: Capture[]): void {
     const next = new Map(captures.map((c) => [c.UUID, c]));
     for (const id of this.#captures.keys()) if (!next.has(id)) this.#dirty.add(id);
+    for (const c of captures) this.#forgetRefusalsIfChanged(c);
     this.#captures.clear();
     for (const [id, c] of next) this.#captures.set(id, c);
     this.#loaded = true;
@@ -160,9 +161,16 @@ export class OnDemandServer implements Component {
   }
 
   #put(c: Capture): void {
+    this.#forgetRefusalsIfChanged(c);
     this.#captures.set(c.UUID, c);
     this.#m.captures.set(this.#captures.size);
     this.#request({ ids: [c.UUID] }, 0);
+  }
+
+  /** A capture written again with other fields gets its refused starts sent again. */
+  #forgetRefusalsIfChanged(c: Capture): void {
+    const before = this.#captures.get(c.UUID);
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(c)) this.#refusals.forget(c.UUID);
   }
 
   #delete(id: string): void {
@@ -256,7 +264,8 @@ export class OnDemandServer implements Component {
         assigned.delete(nodeId);
         continue;
       }
-      if (assigned.get(nodeId)?.connection === connection || this.#refusals.waiting(id, nodeId, connection, t.revision)) continue;
+      if (assigned.get(nodeId)?.connection === connection) continue;
+      if (this.#refusals.waiting(id, nodeId, connection, { revision: t.revision, fingerprint: () => captureFingerprint(graph, nodeId) })) continue;
       if (dispatcher.start(t.host, { NodeID: nodeId, Capture: { ...capture }, ProbeType: t.probeType })) {
         assigned.set(nodeId, { host: t.host, connection });
         this.#refusals.forgetNode(id, nodeId);
@@ -274,15 +283,18 @@ export class OnDemandServer implements Component {
     this.#setErrors(id, r.errors, 'type');
   }
 
-  /** An agent refused a start: the node is no longer assigned, and gets the start again once it changed. */
+  /** An agent refused a start: the node is no longer assigned, and gets the start again once it changed (see StartRefusals). */
   #onRefused(host: string, r: StartRefusal): void {
     const assigned = this.#assigned.get(r.CaptureID);
     const a = assigned?.get(r.NodeID);
     if (assigned === undefined || a === undefined || a.host !== host) return;
     assigned.delete(r.NodeID);
     if (assigned.size === 0) this.#assigned.delete(r.CaptureID);
-    const revision = this.#deps.graph.getNode(r.NodeID)?.Revision ?? 0;
-    this.#refusals.record(r.CaptureID, r.NodeID, { connection: a.connection, revision, error: r.Error });
+    const { graph } = this.#deps;
+    const revision = graph.getNode(r.NodeID)?.Revision ?? 0;
+    this.#refusals.record(r.CaptureID, r.NodeID, {
+      connection: a.connection, revision, fingerprint: captureFingerprint(graph, r.NodeID), permanent: permanentRefusal(r.Status), error: r.Error,
+    });
     this.#m.errors.inc({ kind: 'agent' });
   }
 
