@@ -155,7 +155,7 @@ describe('OnDemandServer', function () {
     await until('the start', () => dispatcher.orders.length === 1);
     await server.idle();
     assert.deepEqual(dispatcher.take(), [`start v1 ${c.UUID}`]);
-    assert.deepEqual(server.status().Errors[c.UUID]?.map((e) => e.NodeID), ['b1']);
+    assert.deepEqual(server.status().Errors[c.UUID]?.map((e) => [e.NodeID, e.Code]), [['b1', 'ANALYZER_CAPTURE_TYPE_NOT_ALLOWED']]);
   });
 
   it('starts on a node that appears later only after the debounce, and stops where a node goes or stops matching', async () => {

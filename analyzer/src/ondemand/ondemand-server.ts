@@ -16,7 +16,7 @@ import type { CaptureDispatcher, StartRefusal } from './dispatcher.js';
 import { OrphanStops } from './orphans.js';
 import { StartRefusals, captureFingerprint, permanentRefusal } from './refusals.js';
 import { movesCaptures, touchesCaptures } from './relevance.js';
-import { resolveCapture } from './resolver.js';
+import { type ResolutionError, resolveCapture } from './resolver.js';
 
 /** Settings of the on-demand server. */
 export interface OnDemandConfig {
@@ -50,8 +50,8 @@ export interface OnDemandStatus {
   Revision: number;
   Captures: number;
   Assignments: number;
-  /** Per capture ID, why it does not run on some nodes (NodeID '' when its Gremlin expression failed). */
-  Errors: Record<string, { NodeID: string; Error: string }[]>;
+  /** Per capture ID, why it does not run on some nodes (NodeID '' when its Gremlin expression failed), with the error code when known. */
+  Errors: Record<string, { NodeID: string; Error: string; Code?: string }[]>;
 }
 
 /** Captures evaluated between two yields to the event loop. */
@@ -65,7 +65,7 @@ export class OnDemandServer implements Component {
   readonly #captures = new Map<string, Capture>();
   /** Per capture ID, per node ID, where a start was sent. */
   readonly #assigned = new Map<string, Map<string, Assignment>>();
-  readonly #errors = new Map<string, Map<string, string>>();
+  readonly #errors = new Map<string, Map<string, ResolutionError>>();
   readonly #refusals = new StartRefusals();
   readonly #orphans = new OrphanStops();
   readonly #dirty = new Set<string>();
@@ -139,7 +139,7 @@ export class OnDemandServer implements Component {
   /** What runs where and what failed. */
   status(): OnDemandStatus {
     const errors: OnDemandStatus['Errors'] = {};
-    for (const [id, m] of this.#errors) errors[id] = [...m].map(([NodeID, Error]) => ({ NodeID, Error }));
+    for (const [id, m] of this.#errors) errors[id] = [...m].map(([NodeID, e]) => ({ NodeID, Error: e.message, Code: e.code }));
     for (const id of this.#refusals.captures()) errors[id] = [...(errors[id] ?? []), ...this.#refusals.errors(id)];
     let assignments = 0;
     for (const m of this.#assigned.values()) assignments += m.size;
@@ -294,6 +294,7 @@ export class OnDemandServer implements Component {
     const revision = graph.getNode(r.NodeID)?.Revision ?? 0;
     this.#refusals.record(r.CaptureID, r.NodeID, {
       connection: a.connection, revision, fingerprint: captureFingerprint(graph, r.NodeID), permanent: permanentRefusal(r.Status), error: r.Error,
+      ...(r.Code !== undefined ? { code: r.Code } : {}),
     });
     this.#m.errors.inc({ kind: 'agent' });
   }
@@ -304,12 +305,13 @@ export class OnDemandServer implements Component {
     return sent;
   }
 
-  #setErrors(id: string, errors: Map<string, string>, kind: 'query' | 'type'): void {
+  #setErrors(id: string, errors: Map<string, ResolutionError>, kind: 'query' | 'type'): void {
     const before = this.#errors.get(id);
     for (const [nodeId, error] of errors) {
-      if (before?.get(nodeId) === error) continue;
+      const was = before?.get(nodeId);
+      if (was?.code === error.code && was.message === error.message) continue;
       this.#m.errors.inc({ kind });
-      this.#log.warn({ capture: id, node: nodeId || undefined, error }, 'capture cannot run');
+      this.#log.warn({ capture: id, node: nodeId || undefined, code: error.code, error: error.message }, 'capture cannot run');
     }
     if (errors.size > 0) this.#errors.set(id, errors);
     else this.#errors.delete(id);

@@ -15,6 +15,8 @@ export interface Refusal {
   /** True when the same start on the same node would be refused again (see permanentRefusal). */
   permanent: boolean;
   error: string;
+  /** The agent's error code, when it sent one. */
+  code?: string;
 }
 
 /** The node a start would go to, as the evaluation sees it now. */
@@ -84,9 +86,9 @@ export class StartRefusals {
     this.forget(captureId, (id) => id !== nodeId);
   }
 
-  /** The refusals of a capture, as `{NodeID, Error}` for the status. */
-  errors(captureId: string): { NodeID: string; Error: string }[] {
-    return [...(this.#byCapture.get(captureId) ?? [])].map(([NodeID, r]) => ({ NodeID, Error: r.error }));
+  /** The refusals of a capture, as `{NodeID, Error, Code?}` for the status. */
+  errors(captureId: string): { NodeID: string; Error: string; Code?: string }[] {
+    return [...(this.#byCapture.get(captureId) ?? [])].map(([NodeID, r]) => ({ NodeID, Error: r.error, ...(r.code !== undefined ? { Code: r.code } : {}) }));
   }
 
   /** IDs of the captures with refusals. */
