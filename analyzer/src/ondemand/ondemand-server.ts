@@ -3,7 +3,7 @@
 // CaptureStop orders; graph changes re-run the resolution after a debounce, an agent's (re)connection re-sends its
 // starts, a start the agent refused is sent again once its node changed (for a permanent refusal: a field the
 // capture depends on), and a node still carrying a capture that no longer exists gets a stop.
-import type { Component, ComponentReporter } from '@topoflow/common';
+import type { Clock, Component, ComponentReporter } from '@topoflow/common';
 import type { GraphEvent, MemoryGraph } from '@topoflow/graph';
 import type { QueryEngine, QueryOptions } from '@topoflow/gremlin';
 import type { Capture } from '../captures/capture.js';
@@ -34,6 +34,7 @@ export interface OnDemandDeps {
   queryOptions: QueryOptions;
   dispatcher: CaptureDispatcher;
   decode: CaptureDecoder;
+  clock: Clock;
   reporter: ComponentReporter;
 }
 
@@ -106,11 +107,9 @@ export class OnDemandServer implements Component {
     return this.#watch;
   }
 
-  /** Resolves once no evaluation runs or is due (tests). */
-  async idle(): Promise<void> {
-    while (this.#busy !== undefined || this.#timer !== undefined) {
-      await (this.#busy ?? new Promise((r) => setTimeout(r, 10)));
-    }
+  /** True while an evaluation runs or is due. */
+  get pending(): boolean {
+    return this.#busy !== undefined || this.#timer !== undefined;
   }
 
   /** Follows the graph and the agents, then lists and watches etcd (an unreachable etcd is retried). */
@@ -193,7 +192,7 @@ export class OnDemandServer implements Component {
     for (const id of work.ids ?? []) this.#dirty.add(id);
     if (work.all === true) this.#dirtyAll = true;
     if (work.sweep === true) this.#sweep = true;
-    this.#wantAt = Math.min(this.#wantAt, Date.now() + delayMs);
+    this.#wantAt = Math.min(this.#wantAt, this.#deps.clock.now() + delayMs);
     this.#schedule();
   }
 
@@ -212,7 +211,7 @@ export class OnDemandServer implements Component {
           this.#busy = undefined;
           this.#schedule();
         });
-    }, Math.max(0, this.#wantAt - Date.now()));
+    }, Math.max(0, this.#wantAt - this.#deps.clock.now()));
     this.#timer.unref();
   }
 
