@@ -1,5 +1,6 @@
 // Fakes for tests of the analyzer and of packages that drive it: a query engine that knows a few fixed
-// queries, an analyzer started on a free loopback port, and a sample flow report.
+// queries, an analyzer started on a free loopback port, a wait for the on-demand server to settle, and a sample
+// flow report.
 import { AppError, silentReporter } from '@topoflow/common';
 import type { Flow } from '@topoflow/flow';
 import { type Edge, type GraphView, MemoryGraph, type Node } from '@topoflow/graph';
@@ -121,4 +122,13 @@ export function sampleFlow(uuid: string, start: number, last: number, extra: Par
     Metric: { ABPackets: 1, ABBytes: 100, BAPackets: 1, BABytes: 60, Start: start, Last: last },
     NodeTID: 'tid-1', CaptureID: 'cap-1', RawPacketsCaptured: 0, TrackingID: `t-${uuid}`, L3TrackingID: `l3-${uuid}`, ...extra,
   };
+}
+
+/** Resolves once the on-demand server has no evaluation running or due (polls `pending`). */
+export async function onDemandSettled(server: { readonly pending: boolean }, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (server.pending) {
+    if (Date.now() > deadline) throw new Error('the on-demand server did not settle in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

@@ -82,11 +82,11 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
   const publishers = new Publishers(c.publishers, { graph, clock, ws, reporter: reporter.child('publisher') });
   const agents = new Agents(c.agents, { graph, clock, ws, reporter: reporter.child('agents') });
   const { etcd, captureStore, onDemand, startupCapture, capturesReporter } = captureParts(config, c, {
-    graph, engine, queryOptions, agents, reporter, env: deps.env ?? process.env,
+    graph, engine, queryOptions, agents, clock, reporter, env: deps.env ?? process.env,
   });
   // Pcap uploads feed the flow server like an agent, paced by its flow store.
   const pcap = new PcapIngest({
-    bodyLimit: c.flows.pcapBodyLimit, retentionMs: c.flows.store.backend === 'none' ? 0 : c.flows.retentionMs,
+    bodyLimit: c.flows.pcapBodyLimit, maxUploads: c.flows.pcapMaxUploads, retentionMs: c.flows.store.backend === 'none' ? 0 : c.flows.retentionMs,
     deliverySize: Math.min(PCAP_DELIVERY_SIZE, c.flows.maxBufferSize),
   }, {
     flows: { ingest: (source, f, stats) => flows.ingest(source, f, stats), room: (n) => flows.history.room(n, PCAP_STORE_WAIT_MS) },
@@ -138,15 +138,16 @@ export function createAnalyzer(config: AnalyzerServiceConfig, deps: AnalyzerDeps
 
 /** etcd, the capture store, the on-demand server and the start-up capture. */
 function captureParts(config: AnalyzerServiceConfig, c: ResolvedAnalyzerConfig, deps: {
-  graph: MemoryGraph; engine: QueryEngine; queryOptions: QueryOptions; agents: Agents; reporter: Reporter; env: Record<string, string | undefined>;
+  graph: MemoryGraph; engine: QueryEngine; queryOptions: QueryOptions; agents: Agents; clock: Clock; reporter: Reporter;
+  env: Record<string, string | undefined>;
 }) {
-  const { graph, engine, queryOptions, agents, reporter } = deps;
+  const { graph, engine, queryOptions, agents, clock, reporter } = deps;
   const etcd = new EtcdService(resolveEtcdConfig(config.etcd, analyzerDataDir(config.analyzer)), { reporter: reporter.child('etcd'), env: deps.env });
   const capturesReporter = reporter.child('captures');
   const decode = captureDecoder(capturesReporter);
   const captureStore = etcd.enabled ? new CaptureStore(etcd, decode) : undefined;
   const onDemand = new OnDemandServer(c.onDemand, {
-    etcd, graph, engine, queryOptions, dispatcher: new AgentCaptureDispatcher(agents), decode, reporter: reporter.child('ondemand'),
+    etcd, graph, engine, queryOptions, dispatcher: new AgentCaptureDispatcher(agents), decode, clock, reporter: reporter.child('ondemand'),
   });
   const { captureGremlin, captureBPF, captureType } = config.analyzer.startup;
   const startupCapture = new StartupCapture({ gremlin: captureGremlin, bpf: captureBPF, type: captureType, retryMs: c.onDemand.retryMs }, {

@@ -159,6 +159,21 @@ describe('agent endpoint', () => {
     await waitFor(() => ids().length === 0);
   });
 
+  it('counts OnDemand messages under their known type and any other type as other', async () => {
+    const c = await connect();
+    const od = (Type: string, Status: number) => ({ Namespace: 'OnDemand', Type, Status, Obj: {} });
+    c.sendRaw(JSON.stringify([od('CaptureStopReply', 200), od('Made-Up-1', 200), od('Made-Up-2', 500)]));
+    let text = '';
+    for (let i = 0; i < 300 && !/status="5xx"/.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      text = await metric('topoflow_analyzer_agents_ondemand_messages_total');
+    }
+    assert.match(text, /\{type="CaptureStopReply",status="2xx"\} 1$/m);
+    assert.match(text, /\{type="other",status="2xx"\} 1$/m);
+    assert.match(text, /\{type="other",status="5xx"\} 1$/m);
+    assert.doesNotMatch(text, /Made-Up/);
+  });
+
   it('refuses a second connection for the same host ID with 409', async () => {
     await connect();
     const refused = await refusedUpgrade(url, HEADERS);

@@ -13,6 +13,7 @@ import type { Handshake } from '../ws/handshake.js';
 import { RateLimitedLog } from '@topoflow/common';
 import { SerialQueue } from '../ws/serial-queue.js';
 import type { WsServer } from '../ws/ws-server.js';
+import { CAPTURE_START_REPLY, CAPTURE_STOP_REPLY } from '../ondemand/dispatcher.js';
 import { decodeFrame } from './frame.js';
 import { AgentSession } from './session.js';
 
@@ -46,6 +47,14 @@ export const AGENT_PATH = '/ws/agent/topology';
 export const CLOSE_MALFORMED = 1008;
 
 const ENDPOINT = 'agent';
+
+/** OnDemand message types counted under their own label; the agent chooses Type, so any other is `other`. */
+const ONDEMAND_TYPES: ReadonlySet<string> = new Set([CAPTURE_START_REPLY, CAPTURE_STOP_REPLY]);
+
+/** The metric label of an OnDemand message type: bounded whatever the agent sends. */
+function onDemandTypeLabel(type: string): string {
+  return ONDEMAND_TYPES.has(type) ? type : 'other';
+}
 
 /** The agent endpoint and its sessions. */
 export class Agents {
@@ -163,7 +172,7 @@ export class Agents {
       },
       onEvent: (result) => m.events.inc({ result }),
       onOnDemand: (env) => {
-        m.onDemand.inc({ type: env.Type, status: `${Math.floor(env.Status / 100)}xx` });
+        m.onDemand.inc({ type: onDemandTypeLabel(env.Type), status: `${Math.floor(env.Status / 100)}xx` });
         if (env.Status >= 400) this.#log.warn({ hostId: session.hostId, type: env.Type, status: env.Status, obj: env.Obj }, 'agent reported a failed capture order');
         this.#notify(this.#onDemandListeners, session.hostId, env);
       },

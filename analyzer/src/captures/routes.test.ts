@@ -121,6 +121,10 @@ describe('capture API', function () {
     ['a BPF filter on a type without BPF', { GremlinQuery: Q, Type: 'ebpf', BPFFilter: 'tcp' }, 'ANALYZER_CAPTURE_INVALID', '/BPFFilter'],
     ['raw packets on a type without them', { GremlinQuery: Q, Type: 'ebpf', RawPacketLimit: 1 }, 'ANALYZER_CAPTURE_INVALID', '/RawPacketLimit'],
     ['a body that is not an object', [Q], 'ANALYZER_CAPTURE_INVALID'],
+    ['a BPF filter that does not compile', { GremlinQuery: Q, BPFFilter: 'tcp port nope' }, 'ANALYZER_CAPTURE_INVALID', '/BPFFilter'],
+    ...['GremlinQuery', 'Name', 'Description', 'Target', 'BPFFilter'].map((field): [string, unknown, string, string] =>
+      [`a ${field} longer than 4 KiB`, { GremlinQuery: Q, [field]: field === 'GremlinQuery' ? `${Q}${' '.repeat(4096)}` : 'x'.repeat(4097) },
+        'ANALYZER_CAPTURE_INVALID', `/${field}`]),
   ];
   for (const [what, body, code, path] of INVALID) {
     it(`refuses ${what} with 400 ${code}`, async () => {
@@ -133,6 +137,18 @@ describe('capture API', function () {
       assert.deepEqual((await call(analyzer, 'GET', '/api/capture')).body, {});
     });
   }
+
+  it('answers a BPF filter that does not compile with libpcap\'s message and the filter\'s details', async () => {
+    const r = await call(analyzer, 'POST', '/api/capture', { GremlinQuery: Q, BPFFilter: 'tcp port nope' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body?.code, 'ANALYZER_CAPTURE_INVALID');
+    const details = r.body?.details as { expression?: string; linkType?: number; pcapError?: string; violations?: { message: string }[] };
+    assert.equal(details.expression, 'tcp port nope');
+    assert.equal(details.linkType, 1);
+    assert.ok(typeof details.pcapError === 'string' && details.pcapError !== '', r.text);
+    assert.ok(details.violations?.some((v) => v.message.includes(details.pcapError as string)), r.text);
+    assert.match(String(r.body?.message), /BPFFilter/);
+  });
 
   it('refuses a duplicate capture with 409 unless the type allows several per node with different filters', async () => {
     assert.equal((await call(analyzer, 'POST', '/api/capture', { GremlinQuery: Q, Type: 'pcapsocket', BPFFilter: 'tcp' })).status, 201);

@@ -1,5 +1,6 @@
 // Capture types, what each can do, and which ones a node type accepts (Skydive's ProbeTypeForNode): the tables
 // behind capture validation and the on-demand server's choice of probe per node.
+import { AnalyzerErrors } from '../errors.js';
 
 /** Every capture type Skydive defines. */
 export const CAPTURE_TYPES = ['afpacket', 'pcap', 'ebpf', 'sflow', 'pcapsocket', 'ovsmirror', 'dpdk', 'ovssflow', 'ovsnetflow'] as const;
@@ -62,13 +63,14 @@ export function isCapturableNodeType(nodeType: unknown): boolean {
 }
 
 /** The probe for a node: the requested type when the node type allows it, its default when none is requested. */
-export type ProbeChoice = { type: CaptureType } | { error: string };
+export type ProbeChoice = { type: CaptureType } | { error: string; code: typeof AnalyzerErrors.CAPTURE_TYPE_NOT_ALLOWED };
 
 /** Picks the capture type for a capturable node type; an explicit type the node type does not allow is an error. */
 export function probeTypeForNode(nodeType: string, requested: string): ProbeChoice {
   const probes = NODE_PROBES.get(nodeType);
-  if (probes === undefined) return { error: `nodes of type "${nodeType}" cannot be captured` };
+  const code = AnalyzerErrors.CAPTURE_TYPE_NOT_ALLOWED;
+  if (probes === undefined) return { error: `nodes of type "${nodeType}" cannot be captured`, code };
   if (requested === '') return { type: probes.default };
   if (isCaptureType(requested) && probes.allowed.includes(requested)) return { type: requested };
-  return { error: `capture type "${requested}" is not allowed on a ${nodeType} node (allowed: ${probes.allowed.join(', ')})` };
+  return { error: `capture type "${requested}" is not allowed on a ${nodeType} node (allowed: ${probes.allowed.join(', ')})`, code };
 }

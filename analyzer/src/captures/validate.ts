@@ -1,6 +1,7 @@
 // Checks of a capture create body: field types and ranges, type capabilities, a Gremlin expression that parses,
 // and Skydive's rule against duplicate captures.
 import { AppError, isAppError } from '@topoflow/common';
+import { FlowErrors, LinkType, compileBpf } from '@topoflow/flow';
 import type { QueryEngine } from '@topoflow/gremlin';
 import { AnalyzerErrors, analyzerError } from '../errors.js';
 import { type Capture, DEFAULT_LAYER_KEY_MODE, defaultCapture } from './capture.js';
@@ -12,15 +13,18 @@ export interface CaptureViolation {
   message: string;
 }
 
-type FieldSpec = { kind: 'string' } | { kind: 'bool' } | { kind: 'int'; min: number; max: number };
+type FieldSpec = { kind: 'string'; maxLength?: number } | { kind: 'bool' } | { kind: 'int'; min: number; max: number };
 
 const UINT32_MAX = 2 ** 32 - 1;
 
+/** Longest free-text field a capture may hold: captures live in etcd and go to every agent in each order. */
+export const CAPTURE_TEXT_MAX = 4096;
+
 const FIELDS: Record<string, FieldSpec> = {
-  GremlinQuery: { kind: 'string' },
-  BPFFilter: { kind: 'string' },
-  Name: { kind: 'string' },
-  Description: { kind: 'string' },
+  GremlinQuery: { kind: 'string', maxLength: CAPTURE_TEXT_MAX },
+  BPFFilter: { kind: 'string', maxLength: CAPTURE_TEXT_MAX },
+  Name: { kind: 'string', maxLength: CAPTURE_TEXT_MAX },
+  Description: { kind: 'string', maxLength: CAPTURE_TEXT_MAX },
   Type: { kind: 'string' },
   Port: { kind: 'int', min: 0, max: 65535 },
   SamplingRate: { kind: 'int', min: 0, max: UINT32_MAX },
@@ -32,7 +36,7 @@ const FIELDS: Record<string, FieldSpec> = {
   ReassembleTCP: { kind: 'bool' },
   LayerKeyMode: { kind: 'string' },
   ExtraLayers: { kind: 'int', min: 0, max: 255 },
-  Target: { kind: 'string' },
+  Target: { kind: 'string', maxLength: CAPTURE_TEXT_MAX },
   TargetType: { kind: 'string' },
 };
 
@@ -42,7 +46,10 @@ const SERVER_FIELDS = new Set(['UUID', 'Count']);
 const TARGET_TYPES = ['', 'local', 'netflowv5', 'erspanv1'];
 
 function checkField(key: string, v: unknown, spec: FieldSpec): string | undefined {
-  if (spec.kind === 'string') return typeof v === 'string' ? undefined : 'must be a string';
+  if (spec.kind === 'string') {
+    if (typeof v !== 'string') return 'must be a string';
+    return spec.maxLength !== undefined && v.length > spec.maxLength ? `must be at most ${spec.maxLength} characters` : undefined;
+  }
   if (spec.kind === 'bool') return typeof v === 'boolean' ? undefined : 'must be true or false';
   if (typeof v !== 'number' || !Number.isInteger(v)) return 'must be an integer';
   if (v < spec.min || v > spec.max) return `must be between ${spec.min} and ${spec.max}${key === 'SamplingRate' && v < 0 ? ' (sampling cannot be negative)' : ''}`;
@@ -57,7 +64,6 @@ function checkSemantics(c: Capture, problems: CaptureViolation[]): void {
   if (c.LayerKeyMode !== 'L2' && c.LayerKeyMode !== 'L3') add('LayerKeyMode', 'must be L2 or L3');
   if (!TARGET_TYPES.includes(c.TargetType)) add('TargetType', `must be one of ${TARGET_TYPES.filter((t) => t !== '').join(', ')} (or empty)`);
   if (c.Target !== '' && !/^[^\s:]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(c.Target)) add('Target', 'must be host or host:port');
-  if (c.BPFFilter.length > 4096) add('BPFFilter', 'must be at most 4096 characters');
   if (c.Type === '') return;
   if (!isCaptureType(c.Type)) {
     add('Type', `unknown capture type "${c.Type}" (known: ${CAPTURE_TYPES.join(', ')}, or empty to choose per node)`);
@@ -96,12 +102,30 @@ export function validateCapture(body: unknown, uuid: string, engine: Pick<QueryE
   if (c.LayerKeyMode === '') c.LayerKeyMode = DEFAULT_LAYER_KEY_MODE;
   if (c.TargetType === 'local') c.TargetType = '';
   if (!problems.some((p) => p.path === '/GremlinQuery')) checkSemantics(c, problems);
+  const bpf = problems.some((p) => p.path === '/BPFFilter') ? undefined : checkBpf(c.BPFFilter, problems);
   if (problems.length > 0) {
     const list = problems.map((p) => `${p.path.slice(1) || 'body'} ${p.message}`).join('; ');
-    throw analyzerError(AnalyzerErrors.CAPTURE_INVALID, `invalid capture: ${list}`, { violations: problems });
+    throw analyzerError(AnalyzerErrors.CAPTURE_INVALID, `invalid capture: ${list}`, { ...bpf, violations: problems });
   }
   parseGremlin(c.GremlinQuery, engine);
   return c;
+}
+
+/**
+ * Compiles a BPF filter with libpcap for Ethernet frames, as agents will; a filter that does not compile adds a
+ * violation carrying libpcap's message and returns FLOW_BPF_INVALID's details (expression, linkType, pcapError).
+ */
+function checkBpf(expr: string, problems: CaptureViolation[]): Record<string, unknown> | undefined {
+  if (expr === '') return undefined;
+  try {
+    compileBpf(expr, LinkType.ETHERNET);
+    return undefined;
+  } catch (err) {
+    if (!isAppError(err) || err.code !== FlowErrors.BPF_INVALID) throw err;
+    const pcapError = err.details?.pcapError;
+    problems.push({ path: '/BPFFilter', message: `does not compile: ${typeof pcapError === 'string' ? pcapError : err.message}` });
+    return err.details;
+  }
 }
 
 function parseGremlin(query: string, engine: Pick<QueryEngine, 'parse'>): void {

@@ -149,6 +149,20 @@ describe('EtcdService', function () {
       await until('the probe to see etcd up', () => s.up);
     });
 
+    it('answers a request etcd refuses as too large with 413, keeping etcd up', async () => {
+      const reporter = silentReporter('analyzer');
+      const s = service({ ...defaultEtcdConfig(), embedded: false, endpoints: [etcd.endpoint], requestTimeout: '2s' }, reporter);
+      await s.start();
+      for (const size of [1.6 * 2 ** 20, 3 * 2 ** 20]) {
+        await assert.rejects(s.request('put', (c) => c.put('/big').value('x'.repeat(size)).exec()), (err: unknown) =>
+          code('ANALYZER_ETCD_REQUEST_TOO_LARGE')(err) && (err as { statusCode?: number }).statusCode === 413);
+      }
+      assert.equal(s.up, true);
+      await s.request('put', (c) => c.put('/small').value('1').exec());
+      const errors = await reporter.registry.getSingleMetric('topoflow_analyzer_etcd_request_errors_total')?.get();
+      assert.equal(errors?.values.find((v) => v.labels.op === 'put')?.value, 2);
+    });
+
     it('does not fail start when the external etcd is unreachable', async () => {
       const reporter = silentReporter('analyzer');
       const s = service({ ...defaultEtcdConfig(), embedded: false, endpoints: [`127.0.0.1:${await freeLoopbackPort()}`], requestTimeout: '300ms' }, reporter);
@@ -157,6 +171,7 @@ describe('EtcdService', function () {
       const probe = reporter.checkHealth().checks['etcd.probe'];
       assert.equal(probe?.ok, true);
       assert.match(probe?.detail ?? '', /unreachable/);
+      await assert.rejects(s.request('get', (c) => c.get('/x').string()), code('ANALYZER_ETCD_UNAVAILABLE'));
     });
   });
 

@@ -1,8 +1,9 @@
 // The analyzer's etcd: starts the embedded etcd (restarting it if it dies) or uses external endpoints, holds the
-// etcd3 client, probes etcd every second (up gauge, health) and turns every failed request into a counted 503.
-import { AppError, type Component, type ComponentReporter } from '@topoflow/common';
-import { noop } from 'cockatiel';
-import { Etcd3 } from 'etcd3';
+// etcd3 client, probes etcd every second (up gauge, health) and turns a request etcd could not answer into a counted
+// 503 (one it refused into a 413 or 500).
+import { AppError, type Component, type ComponentReporter, isAppError } from '@topoflow/common';
+import { isBrokenCircuitError, noop } from 'cockatiel';
+import { ClientClosedError, Etcd3, GRPCCancelledError, GRPCDeadlineExceededError, GRPCUnavailableError } from 'etcd3';
 import { AnalyzerErrors } from '../errors.js';
 import type { ResolvedEtcdConfig } from './config.js';
 import { EmbeddedEtcd } from './embedded.js';
@@ -108,16 +109,23 @@ export class EtcdService implements Component {
     await this.#embedded?.stop();
   }
 
-  /** Runs one etcd request; any failure is counted and becomes ANALYZER_ETCD_UNAVAILABLE (503). */
+  /**
+   * Runs one etcd request; a failure is counted. A connection failure or missed deadline marks etcd down and becomes
+   * ANALYZER_ETCD_UNAVAILABLE (503); etcd refusing the request itself becomes ANALYZER_ETCD_REQUEST_TOO_LARGE (413)
+   * or ANALYZER_ETCD_REQUEST_FAILED (500), etcd staying up.
+   */
   async request<T>(op: string, fn: (client: Etcd3) => Promise<T>): Promise<T> {
     const client = this.#client;
     if (client === undefined) throw unavailable(op, this.config.enabled ? 'etcd is not started' : 'etcd is disabled (etcd.enabled: false)');
     try {
       return await fn(client);
     } catch (err) {
+      if (isAppError(err)) throw err;
       this.#m.requestErrors.inc({ op });
-      this.#setUp(false, (err as Error).message);
-      throw unavailable(op, (err as Error).message, err);
+      const message = err instanceof Error ? err.message : String(err);
+      if (!isConnectionFailure(err)) throw refused(op, message, err);
+      this.#setUp(false, message);
+      throw unavailable(op, message, err);
     }
   }
 
@@ -164,6 +172,21 @@ export class EtcdService implements Component {
     }, delay);
     this.#restartTimer.unref();
   }
+}
+
+/** True for failures that say nothing about the request but that etcd could not be reached or did not answer in time. */
+function isConnectionFailure(err: unknown): boolean {
+  return err instanceof GRPCUnavailableError || err instanceof GRPCDeadlineExceededError || err instanceof GRPCCancelledError
+    || err instanceof ClientClosedError || (err instanceof Error && isBrokenCircuitError(err));
+}
+
+/** etcd answered but refused the request: too large (its --max-request-bytes, gRPC's message limit) or otherwise. */
+function refused(op: string, message: string, cause: unknown): AppError {
+  if (/too large|larger than max/i.test(message)) {
+    return new AppError(AnalyzerErrors.ETCD_REQUEST_TOO_LARGE, `etcd refused the ${op} request as too large: ${message}`,
+      { statusCode: 413, details: { op }, cause });
+  }
+  return new AppError(AnalyzerErrors.ETCD_REQUEST_FAILED, `etcd refused the ${op} request: ${message}`, { statusCode: 500, details: { op }, cause });
 }
 
 function unavailable(op: string, reason: string, cause?: unknown): AppError {

@@ -22,13 +22,15 @@ export interface AnalyzerFlowConfig {
   retention: string;
   /** Largest pcap or pcapng body POST /api/pcap accepts (read as a stream, never held whole). */
   pcapBodyLimit: string;
+  /** POST /api/pcap uploads read at the same time; one more is refused (429). */
+  pcapMaxUploads: number;
 }
 
 /** Defaults of the flow section. */
 export function defaultAnalyzerFlowConfig(): AnalyzerFlowConfig {
   return {
     maxBufferSize: 100_000, maxBatchFlows: 10_000, maxMessageSize: '16MiB', holdTimeout: '15s', liveTTL: '20m',
-    maxLiveFlows: 1_000_000, retention: '7d', pcapBodyLimit: '1GiB',
+    maxLiveFlows: 1_000_000, retention: '7d', pcapBodyLimit: '1GiB', pcapMaxUploads: 2,
   };
 }
 
@@ -62,6 +64,8 @@ export interface FlowServerConfig {
   pruneIntervalMs: number;
   /** Largest pcap upload (bytes). */
   pcapBodyLimit: number;
+  /** Pcap uploads read at the same time at most. */
+  pcapMaxUploads: number;
 }
 
 /** File name of the SQLite flow store, beside the graph history file. */
@@ -93,5 +97,6 @@ export function resolveFlowConfig(f: AnalyzerFlowConfig, history: ResolvedHistor
     retentionMs: check.duration('flow.retention', f.retention, 0),
     pruneIntervalMs: h.retention.intervalMs,
     pcapBodyLimit: check.size('flow.pcapBodyLimit', f.pcapBodyLimit),
+    pcapMaxUploads: check.count('flow.pcapMaxUploads', f.pcapMaxUploads),
   };
 }

@@ -92,13 +92,15 @@ describe('flow recorder', () => {
     assert.deepEqual(store.appends.flat(), ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'b0', 'b1', 'b2']);
   });
 
-  it('writes what waits when stopped, then accepts nothing', async () => {
+  it('writes what waits when stopped, then accepts nothing and counts what arrives as dropped', async () => {
     recorder.setStore(undefined);
     recorder.record(flows('a', 2));
     recorder.setStore(store as unknown as FlowStore);
     await recorder.stop();
     assert.deepEqual(store.appends.flat(), ['a0', 'a1']);
-    assert.equal(recorder.record(flows('b', 1)), 0);
+    assert.equal(recorder.record(flows('b', 3)), 3);
     assert.equal(recorder.pending, 0);
+    const dropped = await metric('dropped_total');
+    assert.deepEqual(dropped.map((v) => [v.labels.reason, v.value]), [['stopped', 3]]);
   });
 });

@@ -46,7 +46,7 @@ export class FlowRecorder {
       errors: reporter.counter('store_write_errors_total', 'Failed flow store writes (retried)'),
       seconds: reporter.histogram('store_append_seconds', 'Duration of one durable flow store append', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]),
       pending: reporter.gauge('store_pending', 'Flow reports waiting for the flow store'),
-      dropped: reporter.counter('dropped_total', 'Flow reports dropped, by reason (buffer_full: not stored, the store lags)', ['reason']),
+      dropped: reporter.counter('dropped_total', 'Flow reports dropped, by reason (buffer_full: not stored, the store lags; stopped: arrived after stop)', ['reason']),
     };
   }
 
@@ -66,9 +66,16 @@ export class FlowRecorder {
     this.#schedule();
   }
 
-  /** Queues the reports of one batch; those beyond the buffer are dropped and counted. Returns how many were dropped. */
+  /**
+   * Queues the reports of one batch; those beyond the buffer, or every one once stopped, are dropped and counted.
+   * Returns how many were dropped.
+   */
   record(flows: Flow[]): number {
-    if (this.#stopped || flows.length === 0) return 0;
+    if (flows.length === 0) return 0;
+    if (this.#stopped) {
+      this.#m.dropped.inc({ reason: 'stopped' }, flows.length);
+      return flows.length;
+    }
     const room = Math.max(0, this.#config.bufferSize - this.#pending);
     const kept = flows.length <= room ? flows : flows.slice(0, room);
     const dropped = flows.length - kept.length;

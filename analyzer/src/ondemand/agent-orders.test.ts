@@ -89,7 +89,7 @@ describe('capture orders to agents', function () {
     a.socket.send(JSON.stringify([{ Namespace: 'OnDemand', Type: 'CaptureStartReply', UUID: start.UUID, Status: 409, Obj: refusal }]));
     const errors = async () => ((await inject('GET', '/api/status')).body?.Captures as { Errors: Record<string, unknown[]> }).Errors[id];
     for (let i = 0; i < 100 && (await errors()) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(await errors(), [{ NodeID: 'veth-1', Error: refusal.Error }]);
+    assert.deepEqual(await errors(), [{ NodeID: 'veth-1', Error: refusal.Error, Code: 'AGENT_CAPTURE_PRECONDITION_FAILED' }]);
 
     // another node changes: the refused node did not, so nothing is sent
     a.send('NodeAdded', veth(undefined, 1, 'other'));

@@ -28,6 +28,9 @@ export interface CaptureStopOrder {
 /** Message type of an agent's answer to a start order. */
 export const CAPTURE_START_REPLY = 'CaptureStartReply';
 
+/** Message type of an agent's answer to a stop order. */
+export const CAPTURE_STOP_REPLY = 'CaptureStopReply';
+
 /** An agent's refusal of a start order: its CaptureStartReply with an error status. */
 export interface StartRefusal {
   NodeID: string;
@@ -36,6 +39,8 @@ export interface StartRefusal {
   Error: string;
   /** The reply's status (e.g. 409 when the node is not ready: down, no TID yet). */
   Status: number;
+  /** The agent's error code, when it sent one. */
+  Code?: string;
 }
 
 /** Sends capture orders to agents. */
@@ -95,5 +100,9 @@ export function startRefusal(env: Envelope): StartRefusal | undefined {
   const obj = typeof env.Obj === 'object' && env.Obj !== null ? (env.Obj as Record<string, unknown>) : {};
   const text = (v: unknown): string => (typeof v === 'string' ? v : '');
   if (text(obj.NodeID) === '' || text(obj.CaptureID) === '') return undefined;
-  return { NodeID: text(obj.NodeID), CaptureID: text(obj.CaptureID), Error: text(obj.Error) || `status ${env.Status}`, Status: env.Status };
+  const code = text(obj.Code);
+  return {
+    NodeID: text(obj.NodeID), CaptureID: text(obj.CaptureID), Error: text(obj.Error) || `status ${env.Status}`, Status: env.Status,
+    ...(code !== '' ? { Code: code } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Analyzer } from '../analyzer.js';
-import { type TestEtcd, startTestAnalyzer, startTestEtcd, withTestEtcd } from '../testing.js';
+import { type TestEtcd, onDemandSettled, startTestAnalyzer, startTestEtcd, withTestEtcd } from '../testing.js';
 import { TestWsClient } from '../ws/test-client.js';
 
 const CAPTURES = 1000;
@@ -60,7 +60,7 @@ describe('1,000 captures', function () {
     const created = Date.now() - t0;
     const deadline = Date.now() + 60_000;
     while (analyzer.onDemand.status().Assignments < CAPTURES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await analyzer.onDemand.idle();
+    await onDemandSettled(analyzer.onDemand);
     const dispatched = Date.now() - t0;
     const status = analyzer.onDemand.status();
     assert.equal(status.Captures, CAPTURES);

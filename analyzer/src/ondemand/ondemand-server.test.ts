@@ -1,9 +1,9 @@
 // The on-demand server with a real etcd, a real Gremlin engine and a recording dispatcher: starts on matching nodes,
-// follows the graph after the debounce, stops on removal and deletion, re-sends to reconnected agents, resumes its
-// watch after etcd restarts and lists again after a compaction.
+// follows the graph after the debounce, stops on removal and deletion, re-sends to reconnected agents, retries refused
+// starts when they may succeed, resumes its watch after etcd restarts and lists again after a compaction.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { silentReporter } from '@topoflow/common';
+import { silentReporter, systemClock } from '@topoflow/common';
 import { MemoryGraph } from '@topoflow/graph';
 import { createEngine, defaultGremlinConfig } from '@topoflow/gremlin';
 import { Etcd3 } from 'etcd3';
@@ -12,7 +12,8 @@ import { CaptureStore, captureDecoder } from '../captures/store.js';
 import { defaultEtcdConfig, resolveEtcdConfig } from '../etcd/config.js';
 import { EtcdService } from '../etcd/etcd-service.js';
 import { type TcpProxy, type TestEtcd, startTcpProxy, startTestEtcd } from '../etcd/test-etcd.js';
-import type { CaptureDispatcher, CaptureStartOrder, CaptureStopOrder } from './dispatcher.js';
+import { onDemandSettled } from '../testing.js';
+import type { CaptureDispatcher, CaptureStartOrder, CaptureStopOrder, StartRefusal } from './dispatcher.js';
 import { OnDemandServer } from './ondemand-server.js';
 
 type Order = { kind: 'start'; host: string; order: CaptureStartOrder } | { kind: 'stop'; host: string; order: CaptureStopOrder };
@@ -22,6 +23,7 @@ class RecordingDispatcher implements CaptureDispatcher {
   readonly orders: Order[] = [];
   readonly connections = new Map<string, number>();
   readonly #listeners = new Set<(host: string) => void>();
+  readonly #refusalListeners = new Set<(host: string, refusal: StartRefusal) => void>();
 
   connection(host: string): number | undefined {
     return this.connections.get(host);
@@ -42,6 +44,16 @@ class RecordingDispatcher implements CaptureDispatcher {
   onAgentSynced(listener: (host: string) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  onStartRefused(listener: (host: string, refusal: StartRefusal) => void): () => void {
+    this.#refusalListeners.add(listener);
+    return () => this.#refusalListeners.delete(listener);
+  }
+
+  /** The agent refuses a start with `status`. */
+  refuse(host: string, refusal: Omit<StartRefusal, 'Error'>): void {
+    for (const l of this.#refusalListeners) l(host, { ...refusal, Error: `refused with ${refusal.Status}` });
   }
 
   /** The agent connects again and its graph is synced. */
@@ -104,7 +116,7 @@ describe('OnDemandServer', function () {
     dispatcher.connections.set('h2', 1);
     const decode = captureDecoder(reporter.child('captures'));
     const server = new OnDemandServer({ debounceMs: options.debounceMs ?? 50, retryMs: options.retryMs ?? 200 }, {
-      etcd: etcdService, graph, engine: createEngine(defaultGremlinConfig()), queryOptions: {}, dispatcher, decode, reporter: reporter.child('ondemand'),
+      etcd: etcdService, graph, engine: createEngine(defaultGremlinConfig()), queryOptions: {}, dispatcher, decode, clock: systemClock, reporter: reporter.child('ondemand'),
     });
     cleanup.push(async () => {
       await server.stop();
@@ -127,7 +139,7 @@ describe('OnDemandServer', function () {
     await store.put(all);
     await server.start();
     await until('the starts', () => dispatcher.orders.length === 2);
-    await server.idle();
+    await onDemandSettled(server);
     const starts = dispatcher.orders.filter((o) => o.kind === 'start').map((o) => [o.host, o.order.NodeID, (o.order as CaptureStartOrder).ProbeType]);
     assert.deepEqual(starts.sort(), [['h1', 'v1', 'afpacket'], ['h2', 'b1', 'ovssflow']]);
     assert.equal((dispatcher.orders[0]?.order as CaptureStartOrder).Capture.GremlinQuery, all.GremlinQuery);
@@ -142,9 +154,9 @@ describe('OnDemandServer', function () {
     const c = capture("G.V().Has('Name', Within('veth1', 'br0'))", { Type: 'pcap' });
     await store.put(c);
     await until('the start', () => dispatcher.orders.length === 1);
-    await server.idle();
+    await onDemandSettled(server);
     assert.deepEqual(dispatcher.take(), [`start v1 ${c.UUID}`]);
-    assert.deepEqual(server.status().Errors[c.UUID]?.map((e) => e.NodeID), ['b1']);
+    assert.deepEqual(server.status().Errors[c.UUID]?.map((e) => [e.NodeID, e.Code]), [['b1', 'ANALYZER_CAPTURE_TYPE_NOT_ALLOWED']]);
   });
 
   it('starts on a node that appears later only after the debounce, and stops where a node goes or stops matching', async () => {
@@ -153,7 +165,7 @@ describe('OnDemandServer', function () {
     const c = capture("G.V().Has('Type', 'veth').Has('Color', 'blue')");
     await store.put(c);
     await until('the capture to be known', () => server.status().Captures === 1);
-    await server.idle();
+    await onDemandSettled(server);
     const added = Date.now();
     graph.addNode({ ID: 'v1', Host: 'h1', Metadata: { Name: 'veth1', Type: 'veth', Color: 'blue' } });
     graph.addNode({ ID: 'v2', Host: 'h2', Metadata: { Name: 'veth2', Type: 'veth', Color: 'blue' } });
@@ -177,7 +189,7 @@ describe('OnDemandServer', function () {
     const c = capture("G.V().Has('Name', 'ns1').Out().Has('Name', 'eth0')");
     await store.put(c);
     await until('the capture to be known', () => server.status().Captures === 1);
-    await server.idle();
+    await onDemandSettled(server);
     const runs = async () => (await reporter.registry.getSingleMetric('topoflow_analyzer_ondemand_evaluations_total')?.get())?.values[0]?.value ?? 0;
     const before = await runs();
     graph.updateNode('e', { set: { Metric: { RxBytes: 1 }, LastUpdateMetric: { RxBytes: 1 } } });
@@ -205,7 +217,7 @@ describe('OnDemandServer', function () {
     assert.deepEqual(dispatcher.take(), ['stop v3 gone']);
     graph.updateNode('v3', { set: { MTU: 1400 } });
     await new Promise((r) => setTimeout(r, 150));
-    await server.idle();
+    await onDemandSettled(server);
     assert.deepEqual(dispatcher.take(), [], 'one stop per agent connection');
   });
 
@@ -217,12 +229,51 @@ describe('OnDemandServer', function () {
     await store.put(c);
     await server.start();
     await until('the start', () => dispatcher.orders.length === 1);
-    await server.idle();
+    await onDemandSettled(server);
     assert.deepEqual(dispatcher.take(), [`start v1 ${c.UUID}`]);
     dispatcher.reconnect('h1');
     dispatcher.reconnect('h3');
     await until('the starts', () => dispatcher.orders.length === 2);
     assert.deepEqual(dispatcher.take(), [`start v1 ${c.UUID}`, `start v3 ${c.UUID}`]);
+  });
+
+  it('keeps a 4xx or 501 refusal until a field the capture depends on changes, and retries a 503 on any node change', async () => {
+    const { server, graph, dispatcher, store } = await setup();
+    iface(graph, 'v1', 'veth1');
+    iface(graph, 'v2', 'veth2');
+    const c = capture("G.V().Has('Type', 'veth')");
+    await store.put(c);
+    await server.start();
+    await until('the starts', () => dispatcher.orders.length === 2);
+    await onDemandSettled(server);
+    dispatcher.take();
+    dispatcher.refuse('h1', { NodeID: 'v1', CaptureID: c.UUID, Status: 501 });
+    dispatcher.refuse('h1', { NodeID: 'v2', CaptureID: c.UUID, Status: 503 });
+    // metrics ticks change every node's revision; a later evaluation (another node added) retries the 503 only
+    graph.updateNode('v1', { set: { Metric: { RxBytes: 1 } } });
+    graph.updateNode('v2', { set: { Metric: { RxBytes: 1 } } });
+    iface(graph, 'x', 'other', 'device');
+    await until('the retry of the transient refusal', () => dispatcher.orders.length >= 1);
+    await onDemandSettled(server);
+    assert.deepEqual(dispatcher.take(), [`start v2 ${c.UUID}`]);
+    for (let i = 0; i < 3; i++) {
+      graph.updateNode('v1', { set: { Metric: { RxBytes: i + 2 }, MTU: 1400 + i } });
+      await new Promise((r) => setTimeout(r, 100));
+      await onDemandSettled(server);
+    }
+    assert.deepEqual(dispatcher.take(), [], 'the permanent refusal is not sent again while the node is the same');
+    assert.deepEqual(server.status().Errors[c.UUID], [{ NodeID: 'v1', Error: 'refused with 501' }]);
+    graph.updateNode('v1', { set: { LinkFlags: ['UP'] } });
+    await until('the retry of the permanent refusal', () => dispatcher.orders.length === 1);
+    assert.deepEqual(dispatcher.take(), [`start v1 ${c.UUID}`]);
+    dispatcher.refuse('h1', { NodeID: 'v1', CaptureID: c.UUID, Status: 400 });
+    dispatcher.reconnect('h1');
+    await until('the starts after the reconnection', () => dispatcher.orders.length === 2);
+    assert.deepEqual(dispatcher.take(), [`start v1 ${c.UUID}`, `start v2 ${c.UUID}`]);
+    dispatcher.refuse('h1', { NodeID: 'v1', CaptureID: c.UUID, Status: 400 });
+    await store.put({ ...c, Description: 'changed' });
+    await until('the start of the changed capture', () => dispatcher.orders.length === 1);
+    assert.deepEqual(dispatcher.take(), [`start v1 ${c.UUID}`]);
   });
 
   it('resumes its watch after etcd restarts without missing a capture created meanwhile', async () => {

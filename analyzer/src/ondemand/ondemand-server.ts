@@ -1,9 +1,9 @@
 // The on-demand server: keeps every capture of etcd applied to the live graph. Each capture is resolved to nodes
 // (its Gremlin expression, capturable nodes, a capture type per node) and the owning agents get CaptureStart and
 // CaptureStop orders; graph changes re-run the resolution after a debounce, an agent's (re)connection re-sends its
-// starts, a start the agent refused is sent again once its node changed, and a node still carrying a capture that
-// no longer exists gets a stop.
-import type { Component, ComponentReporter } from '@topoflow/common';
+// starts, a start the agent refused is sent again once its node changed (for a permanent refusal: a field the
+// capture depends on), and a node still carrying a capture that no longer exists gets a stop.
+import type { Clock, Component, ComponentReporter } from '@topoflow/common';
 import type { GraphEvent, MemoryGraph } from '@topoflow/graph';
 import type { QueryEngine, QueryOptions } from '@topoflow/gremlin';
 import type { Capture } from '../captures/capture.js';
@@ -14,9 +14,9 @@ import { RateLimitedLog } from '@topoflow/common';
 import { CaptureWatch } from './capture-watch.js';
 import type { CaptureDispatcher, StartRefusal } from './dispatcher.js';
 import { OrphanStops } from './orphans.js';
-import { StartRefusals } from './refusals.js';
+import { StartRefusals, captureFingerprint, permanentRefusal } from './refusals.js';
 import { movesCaptures, touchesCaptures } from './relevance.js';
-import { resolveCapture } from './resolver.js';
+import { type ResolutionError, resolveCapture } from './resolver.js';
 
 /** Settings of the on-demand server. */
 export interface OnDemandConfig {
@@ -34,6 +34,7 @@ export interface OnDemandDeps {
   queryOptions: QueryOptions;
   dispatcher: CaptureDispatcher;
   decode: CaptureDecoder;
+  clock: Clock;
   reporter: ComponentReporter;
 }
 
@@ -50,8 +51,8 @@ export interface OnDemandStatus {
   Revision: number;
   Captures: number;
   Assignments: number;
-  /** Per capture ID, why it does not run on some nodes (NodeID '' when its Gremlin expression failed). */
-  Errors: Record<string, { NodeID: string; Error: string }[]>;
+  /** Per capture ID, why it does not run on some nodes (NodeID '' when its Gremlin expression failed), with the error code when known. */
+  Errors: Record<string, { NodeID: string; Error: string; Code?: string }[]>;
 }
 
 /** Captures evaluated between two yields to the event loop. */
@@ -65,7 +66,7 @@ export class OnDemandServer implements Component {
   readonly #captures = new Map<string, Capture>();
   /** Per capture ID, per node ID, where a start was sent. */
   readonly #assigned = new Map<string, Map<string, Assignment>>();
-  readonly #errors = new Map<string, Map<string, string>>();
+  readonly #errors = new Map<string, Map<string, ResolutionError>>();
   readonly #refusals = new StartRefusals();
   readonly #orphans = new OrphanStops();
   readonly #dirty = new Set<string>();
@@ -106,11 +107,9 @@ export class OnDemandServer implements Component {
     return this.#watch;
   }
 
-  /** Resolves once no evaluation runs or is due (tests). */
-  async idle(): Promise<void> {
-    while (this.#busy !== undefined || this.#timer !== undefined) {
-      await (this.#busy ?? new Promise((r) => setTimeout(r, 10)));
-    }
+  /** True while an evaluation runs or is due. */
+  get pending(): boolean {
+    return this.#busy !== undefined || this.#timer !== undefined;
   }
 
   /** Follows the graph and the agents, then lists and watches etcd (an unreachable etcd is retried). */
@@ -139,7 +138,7 @@ export class OnDemandServer implements Component {
   /** What runs where and what failed. */
   status(): OnDemandStatus {
     const errors: OnDemandStatus['Errors'] = {};
-    for (const [id, m] of this.#errors) errors[id] = [...m].map(([NodeID, Error]) => ({ NodeID, Error }));
+    for (const [id, m] of this.#errors) errors[id] = [...m].map(([NodeID, e]) => ({ NodeID, Error: e.message, Code: e.code }));
     for (const id of this.#refusals.captures()) errors[id] = [...(errors[id] ?? []), ...this.#refusals.errors(id)];
     let assignments = 0;
     for (const m of this.#assigned.values()) assignments += m.size;
@@ -152,6 +151,7 @@ export class OnDemandServer implements Component {
   #reset(captures: Capture[]): void {
     const next = new Map(captures.map((c) => [c.UUID, c]));
     for (const id of this.#captures.keys()) if (!next.has(id)) this.#dirty.add(id);
+    for (const c of captures) this.#forgetRefusalsIfChanged(c);
     this.#captures.clear();
     for (const [id, c] of next) this.#captures.set(id, c);
     this.#loaded = true;
@@ -160,9 +160,16 @@ export class OnDemandServer implements Component {
   }
 
   #put(c: Capture): void {
+    this.#forgetRefusalsIfChanged(c);
     this.#captures.set(c.UUID, c);
     this.#m.captures.set(this.#captures.size);
     this.#request({ ids: [c.UUID] }, 0);
+  }
+
+  /** A capture written again with other fields gets its refused starts sent again. */
+  #forgetRefusalsIfChanged(c: Capture): void {
+    const before = this.#captures.get(c.UUID);
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(c)) this.#refusals.forget(c.UUID);
   }
 
   #delete(id: string): void {
@@ -185,7 +192,7 @@ export class OnDemandServer implements Component {
     for (const id of work.ids ?? []) this.#dirty.add(id);
     if (work.all === true) this.#dirtyAll = true;
     if (work.sweep === true) this.#sweep = true;
-    this.#wantAt = Math.min(this.#wantAt, Date.now() + delayMs);
+    this.#wantAt = Math.min(this.#wantAt, this.#deps.clock.now() + delayMs);
     this.#schedule();
   }
 
@@ -204,7 +211,7 @@ export class OnDemandServer implements Component {
           this.#busy = undefined;
           this.#schedule();
         });
-    }, Math.max(0, this.#wantAt - Date.now()));
+    }, Math.max(0, this.#wantAt - this.#deps.clock.now()));
     this.#timer.unref();
   }
 
@@ -256,7 +263,8 @@ export class OnDemandServer implements Component {
         assigned.delete(nodeId);
         continue;
       }
-      if (assigned.get(nodeId)?.connection === connection || this.#refusals.waiting(id, nodeId, connection, t.revision)) continue;
+      if (assigned.get(nodeId)?.connection === connection) continue;
+      if (this.#refusals.waiting(id, nodeId, connection, { revision: t.revision, fingerprint: () => captureFingerprint(graph, nodeId) })) continue;
       if (dispatcher.start(t.host, { NodeID: nodeId, Capture: { ...capture }, ProbeType: t.probeType })) {
         assigned.set(nodeId, { host: t.host, connection });
         this.#refusals.forgetNode(id, nodeId);
@@ -274,15 +282,19 @@ export class OnDemandServer implements Component {
     this.#setErrors(id, r.errors, 'type');
   }
 
-  /** An agent refused a start: the node is no longer assigned, and gets the start again once it changed. */
+  /** An agent refused a start: the node is no longer assigned, and gets the start again once it changed (see StartRefusals). */
   #onRefused(host: string, r: StartRefusal): void {
     const assigned = this.#assigned.get(r.CaptureID);
     const a = assigned?.get(r.NodeID);
     if (assigned === undefined || a === undefined || a.host !== host) return;
     assigned.delete(r.NodeID);
     if (assigned.size === 0) this.#assigned.delete(r.CaptureID);
-    const revision = this.#deps.graph.getNode(r.NodeID)?.Revision ?? 0;
-    this.#refusals.record(r.CaptureID, r.NodeID, { connection: a.connection, revision, error: r.Error });
+    const { graph } = this.#deps;
+    const revision = graph.getNode(r.NodeID)?.Revision ?? 0;
+    this.#refusals.record(r.CaptureID, r.NodeID, {
+      connection: a.connection, revision, fingerprint: captureFingerprint(graph, r.NodeID), permanent: permanentRefusal(r.Status), error: r.Error,
+      ...(r.Code !== undefined ? { code: r.Code } : {}),
+    });
     this.#m.errors.inc({ kind: 'agent' });
   }
 
@@ -292,12 +304,13 @@ export class OnDemandServer implements Component {
     return sent;
   }
 
-  #setErrors(id: string, errors: Map<string, string>, kind: 'query' | 'type'): void {
+  #setErrors(id: string, errors: Map<string, ResolutionError>, kind: 'query' | 'type'): void {
     const before = this.#errors.get(id);
     for (const [nodeId, error] of errors) {
-      if (before?.get(nodeId) === error) continue;
+      const was = before?.get(nodeId);
+      if (was?.code === error.code && was.message === error.message) continue;
       this.#m.errors.inc({ kind });
-      this.#log.warn({ capture: id, node: nodeId || undefined, error }, 'capture cannot run');
+      this.#log.warn({ capture: id, node: nodeId || undefined, code: error.code, error: error.message }, 'capture cannot run');
     }
     if (errors.size > 0) this.#errors.set(id, errors);
     else this.#errors.delete(id);

@@ -13,6 +13,8 @@ import { eachChunk } from './chunks.js';
 export interface PcapIngestConfig {
   /** Largest upload in bytes (analyzer.flow.pcapBodyLimit). */
   bodyLimit: number;
+  /** Uploads read at the same time at most (analyzer.flow.pcapMaxUploads); one more is refused. */
+  maxUploads: number;
   /** Flow history retention in ms; 0 when flow history is off or kept forever (older uploads get a warning). */
   retentionMs: number;
   /** Flows handed to the flow server at once (at most what may wait for the flow store). */
@@ -73,13 +75,15 @@ export class PcapIngest {
   readonly config: PcapIngestConfig;
   readonly #deps: PcapIngestDeps;
   readonly #m;
+  /** Uploads being read now. */
+  #active = 0;
 
   constructor(config: PcapIngestConfig, deps: PcapIngestDeps) {
     this.config = config;
     this.#deps = deps;
     const r = deps.reporter;
     this.#m = {
-      uploads: r.counter('uploads_total', 'Pcap uploads, by result (accepted, invalid, too_large, unsupported, aborted, failed)', ['result']),
+      uploads: r.counter('uploads_total', 'Pcap uploads, by result (accepted, invalid, too_large, unsupported, busy, aborted, failed)', ['result']),
       packets: r.counter('packets_total', 'Frames read from pcap uploads'),
       bytes: r.counter('bytes_total', 'Bytes read from pcap uploads'),
     };
@@ -104,9 +108,25 @@ export class PcapIngest {
   /**
    * Reads one upload to its end and delivers its flows. Throws FLOW_PCAP_INVALID (400) for a malformed file,
    * ANALYZER_BODY_TOO_LARGE (413) past the limit, ANALYZER_BAD_REQUEST when the client goes away; in every case the
-   * flows of the frames read before the problem have been delivered (details.packets, details.flows).
+   * flows of the frames read before the problem have been delivered (details.packets, details.flows). Throws
+   * ANALYZER_TOO_MANY_UPLOADS (429) without reading anything while `maxUploads` uploads are being read.
    */
   async ingest(body: Readable, options: FlowTableOptions): Promise<PcapUploadSummary> {
+    const max = this.config.maxUploads;
+    if (this.#active >= max) {
+      this.#m.uploads.inc({ result: 'busy' });
+      throw analyzerError(AnalyzerErrors.TOO_MANY_UPLOADS,
+        `${max} pcap uploads are being read (analyzer.flow.pcapMaxUploads); send this one again once one of them ended`, { limit: max });
+    }
+    this.#active++;
+    try {
+      return await this.#ingest(body, options);
+    } finally {
+      this.#active--;
+    }
+  }
+
+  async #ingest(body: Readable, options: FlowTableOptions): Promise<PcapUploadSummary> {
     const now = this.#deps.clock.now();
     const outbox: Flow[] = [];
     const table = new FlowTable(options, {

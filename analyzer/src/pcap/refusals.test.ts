@@ -1,11 +1,12 @@
 // POST /api/pcap refusals over real HTTP: malformed or truncated captures (400, the frames before the problem are
 // kept), bodies above analyzer.flow.pcapBodyLimit (413, declared or streamed), wrong content types and parameters,
-// and a client that goes away; the analyzer keeps answering after each.
+// a client that goes away, and an upload beyond analyzer.flow.pcapMaxUploads (429); the analyzer keeps answering
+// after each.
 import assert from 'node:assert/strict';
 import { trace } from '@topoflow/flow/testing';
 import type { Analyzer } from '../analyzer.js';
 import { startTestAnalyzer } from '../testing.js';
-import { type Answer, chunksOf, postChunks } from './test-upload.js';
+import { type Answer, chunksOf, openUpload, postChunks } from './test-upload.js';
 
 const GOOGLE = 'eth-ip4-arp-dns-req-http-google.pcap';
 const BIG = 'iperf-same-L2L3.pcap';
@@ -18,6 +19,7 @@ describe('POST /api/pcap refusals', function () {
   before(async () => {
     ({ analyzer, base } = await startTestAnalyzer((c) => {
       c.analyzer.flow.pcapBodyLimit = '100KiB';
+      c.analyzer.flow.pcapMaxUploads = 1;
     }));
   });
 
@@ -94,6 +96,25 @@ describe('POST /api/pcap refusals', function () {
     for (const q of ['?LayerKeyMode=L4', '?RawPacketLimit=11', '?ExtraTCPMetric=yes', '?ExtraLayers=256']) {
       assert.equal((await upload(trace(GOOGLE), q)).status, 400, q);
     }
+    await stillWorks();
+  });
+
+  it('answers 429 ANALYZER_TOO_MANY_UPLOADS while pcapMaxUploads uploads are being read, and counts it as busy', async () => {
+    const before = await metric('topoflow_analyzer_pcap_uploads_total\\{result="busy"\\}');
+    const data = trace(GOOGLE);
+    const first = await openUpload(`${base}/api/pcap?NodeTID=first`, data.subarray(0, 1000));
+    // the first upload counts from the moment its handler runs, which the retries wait for
+    const deadline = Date.now() + 5000;
+    let busy = await upload(trace('simple-tcpv4.pcap'));
+    while (busy.status === 202) {
+      assert.ok(Date.now() < deadline, 'the second upload is refused while the first is read');
+      await new Promise((r) => setTimeout(r, 20));
+      busy = await upload(trace('simple-tcpv4.pcap'));
+    }
+    assert.deepEqual([busy.status, busy.body.code, (busy.body.details as { limit: number }).limit], [429, 'ANALYZER_TOO_MANY_UPLOADS', 1]);
+    assert.equal(await metric('topoflow_analyzer_pcap_uploads_total\\{result="busy"\\}'), before + 1);
+    const done = await first.finish(data.subarray(1000));
+    assert.equal(done.status, 202);
     await stillWorks();
   });
 

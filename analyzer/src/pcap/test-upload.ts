@@ -51,6 +51,32 @@ export function postChunks(url: string, chunks: readonly Uint8Array[], options: 
   });
 }
 
+/** An upload left open after its first bytes: the server is reading it until finish() sends the rest. */
+export interface OpenUpload {
+  /** Sends `rest`, ends the body and resolves with the answer. */
+  finish(rest: Uint8Array): Promise<Answer>;
+}
+
+/** Starts a chunked POST of `head` and leaves its body open; resolves once `head` is written. */
+export async function openUpload(url: string, head: Uint8Array): Promise<OpenUpload> {
+  let settle: { resolve: (a: Answer) => void; reject: (err: unknown) => void } | undefined;
+  const answer = new Promise<Answer>((resolve, reject) => (settle = { resolve, reject }));
+  const req = request(url, { method: 'POST', headers: { 'content-type': 'application/vnd.tcpdump.pcap' } }, (res) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (d: string) => (text += d));
+    res.on('end', () => settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? {} : JSON.parse(text) as Record<string, unknown> }));
+  });
+  req.on('error', (err) => settle?.reject(err));
+  await new Promise<void>((done) => req.write(head, () => done()));
+  return {
+    finish: async (rest) => {
+      req.end(rest);
+      return answer;
+    },
+  };
+}
+
 /** The frames of a classic little-endian µs pcap as pcapng: a section, one interface, enhanced packet blocks. */
 export function toPcapng(pcap: Uint8Array): Buffer {
   const classic = Buffer.from(pcap.buffer, pcap.byteOffset, pcap.byteLength);
