@@ -1,12 +1,9 @@
 // A capture as the agent receives it (Skydive's capture resource fields, reference §7.1), its checks, and the
 // choice of capture type per node type (reference §7.2): which types a node allows and which one it defaults to.
+import { type CaptureType, MAX_RAW_PACKET_LIMIT, captureRuleFor, isCaptureAllowed } from '@topoflow/flow';
 import { AgentErrors, agentError } from '../errors.js';
 
-/** The capture types Skydive knows. */
-export const CAPTURE_TYPES = ['afpacket', 'pcap', 'ebpf', 'sflow', 'pcapsocket', 'ovsmirror', 'dpdk', 'ovssflow', 'ovsnetflow'] as const;
-
-/** One capture type. */
-export type CaptureType = (typeof CAPTURE_TYPES)[number];
+export { CAPTURE_TYPES, MAX_RAW_PACKET_LIMIT, type CaptureType } from '@topoflow/flow';
 
 /** The capture sources this agent runs: libpcap on an interface, an sFlow receiver, OVS sFlow export + receiver. */
 export type SourceKind = 'pcap' | 'sflow' | 'ovssflow';
@@ -16,8 +13,6 @@ export const IMPLEMENTED_TYPES: Readonly<Partial<Record<CaptureType, SourceKind>
   afpacket: 'pcap', pcap: 'pcap', sflow: 'sflow', ovssflow: 'ovssflow',
 };
 
-/** Largest RawPacketLimit. */
-export const MAX_RAW_PACKET_LIMIT = 10;
 /** HeaderSize is 0 (the configured snap length) or within these bounds. */
 export const HEADER_SIZE_MIN = 14;
 export const HEADER_SIZE_MAX = 4096;
@@ -55,28 +50,9 @@ export interface CaptureSpec {
   Local?: boolean;
 }
 
-/** Node types an interface capture (afpacket, pcap, pcapsocket, sflow, ebpf) accepts. */
-const INTERFACE_TYPES = [
-  'internal', 'veth', 'tun', 'bridge', 'dummy', 'gre', 'bond', 'can', 'hsr', 'ifb', 'macvlan', 'macvtap', 'vlan', 'vxlan',
-  'gretap', 'ip6gretap', 'geneve', 'ipoib', 'vcan', 'ipip', 'ipvlan', 'lowpan', 'ip6tnl', 'ip6gre', 'sit', 'device',
-];
-
-interface NodeCaptureRule {
-  allowed: readonly CaptureType[];
-  default: CaptureType;
-}
-
-const INTERFACE_RULE: NodeCaptureRule = { allowed: ['afpacket', 'pcap', 'pcapsocket', 'sflow', 'ebpf'], default: 'afpacket' };
-const RULES: ReadonlyMap<string, NodeCaptureRule> = new Map<string, NodeCaptureRule>([
-  ['ovsbridge', { allowed: ['ovssflow', 'pcapsocket', 'ovsnetflow'], default: 'ovssflow' }],
-  ['ovsport', { allowed: ['ovsmirror'], default: 'ovsmirror' }],
-  ['dpdkport', { allowed: ['dpdk'], default: 'dpdk' }],
-  ...INTERFACE_TYPES.map((t): [string, NodeCaptureRule] => [t, INTERFACE_RULE]),
-]);
-
 /** True when Skydive would capture on a node of this type with some capture type. */
 export function isCapturableType(nodeType: string): boolean {
-  return RULES.has(nodeType);
+  return isCaptureAllowed(nodeType);
 }
 
 /**
@@ -84,7 +60,7 @@ export function isCapturableType(nodeType: string): boolean {
  * Throws AGENT_CAPTURE_NOT_CAPTURABLE (node type or combination refused) or AGENT_CAPTURE_TYPE_UNSUPPORTED.
  */
 export function captureTypeFor(nodeType: string, requested: string | undefined): { type: CaptureType; kind: SourceKind } {
-  const rule = RULES.get(nodeType);
+  const rule = captureRuleFor(nodeType);
   if (rule === undefined) {
     throw agentError(AgentErrors.CAPTURE_NOT_CAPTURABLE, `nodes of type "${nodeType}" cannot be captured on`, { nodeType });
   }
