@@ -7,6 +7,7 @@ import { AgentErrors, agentError } from '../errors.js';
 import type { SourceParams } from './factories.js';
 import { namespaceOf, sflowListenAddress } from './node.js';
 import type { CaptureSpec, SourceKind } from './spec.js';
+import { SAMPLING_OFF } from './sources/ovs-sflow.js';
 
 /** The flow settings a table takes from the agent configuration. */
 export type TableDefaults = Pick<ResolvedFlowConfig,
@@ -14,9 +15,6 @@ export type TableDefaults = Pick<ResolvedFlowConfig,
 
 /** sFlow's default collector port, used by sflow captures without a Port. */
 export const SFLOW_DEFAULT_PORT = 6343;
-
-/** Sampling rate OVS is given for a capture with SamplingRate 0 (sample nothing, in effect: counters only). */
-const OVS_NO_SAMPLING = 0xffff_ffff;
 
 /** The options of a capture's flow table: the spec's fields, the agent's flow settings, the node's TID. */
 export function tableOptions(spec: CaptureSpec, nodeTID: string, flow: TableDefaults): FlowTableOptions {
@@ -63,7 +61,7 @@ export function plan(kind: SourceKind, spec: CaptureSpec, node: Node, ctx: PlanC
     return {
       params: {
         ...base, kind, bridgeUUID: str(node, 'UUID'), bridgeName: str(node, 'Name'), bindAddress, port,
-        samplingRate: spec.SamplingRate !== undefined && spec.SamplingRate > 0 ? spec.SamplingRate : OVS_NO_SAMPLING,
+        samplingRate: spec.SamplingRate !== undefined && spec.SamplingRate > 0 ? spec.SamplingRate : SAMPLING_OFF,
         pollingInterval: spec.PollingInterval ?? 0,
       },
       sflowSocket: `${bindAddress}:${port}`,
