@@ -9,7 +9,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { gremlin, request } from '../support/api.js';
-import { TestNet, until } from '../support/net.js';
+import { until } from '../support/net.js';
+import { PingNet } from '../support/captures.js';
 import { ServiceProcess, freePort, runTopoflow } from '../support/processes.js';
 
 interface TcpFlowJson {
@@ -61,12 +62,12 @@ s.on('close', () => console.log(JSON.stringify({ localPort, received: n })));`;
 
 describe('a TCP flow with offload off, captured with ExtraTCPMetric', function () {
   this.timeout(120_000);
-  const net = new TestNet();
-  const prefix = `10.${200 + randomInt(50)}.${randomInt(256)}`;
+  const pings = new PingNet();
+  const net = pings.net;
+  let prefix = '';
   let allinone: ServiceProcess | undefined;
   let server: ChildProcess | undefined;
   let agentUrl = '';
-  let routeAdded = false;
   let ns1 = '';
   let ns2 = '';
   const [va, vb] = [net.name('va'), net.name('vb')];
@@ -89,17 +90,10 @@ describe('a TCP flow with offload off, captured with ExtraTCPMetric', function (
   };
 
   before(async () => {
-    net.ip(undefined, 'route', 'add', 'unreachable', `${prefix}.0/24`);
-    routeAdded = true;
-    ns1 = net.namespace('a');
-    ns2 = net.namespace('b');
-    net.ip(ns1, 'link', 'add', va, 'type', 'veth', 'peer', 'name', vb, 'netns', ns2);
-    net.ip(ns1, 'addr', 'add', `${prefix}.1/24`, 'dev', va);
-    net.ip(ns2, 'addr', 'add', `${prefix}.2/24`, 'dev', vb);
+    pings.route();
+    ({ ns1, ns2, prefix } = pings.pair(''));
     execFileSync('ip', ['netns', 'exec', ns1, 'ethtool', '-K', va, 'tx', 'off'], { stdio: 'ignore' });
     execFileSync('ip', ['netns', 'exec', ns2, 'ethtool', '-K', vb, 'tx', 'off'], { stdio: 'ignore' });
-    net.ip(ns1, 'link', 'set', va, 'up');
-    net.ip(ns2, 'link', 'set', vb, 'up');
     const agentAddress = `127.0.0.1:${await freePort()}`;
     agentUrl = `http://${agentAddress}`;
     allinone = await ServiceProcess.start('allinone', {
@@ -115,9 +109,7 @@ describe('a TCP flow with offload off, captured with ExtraTCPMetric', function (
   after(async () => {
     if (server?.exitCode === null) server.kill('SIGKILL');
     await allinone?.stop();
-    net.cleanup();
-    if (routeAdded) net.ip(undefined, 'route', 'del', 'unreachable', `${prefix}.0/24`);
-    assert.deepEqual(net.leftovers(), [], 'nothing left behind');
+    pings.cleanup();
   });
 
   it('shows the connection with its ports, byte counts, SYN and FIN times, RTT, capture node and FinishType', async () => {

@@ -6,34 +6,22 @@
 // namespaces: the prefix is unreachable from the root namespace.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gremlin, request } from '../support/api.js';
-import { TestNet, until } from '../support/net.js';
+import { until } from '../support/net.js';
+import { type CaptureEntry, type FlowJson, PingNet } from '../support/captures.js';
 import { ServiceProcess, freePort, runTopoflow } from '../support/processes.js';
 
 const run = promisify(execFile);
 
-interface FlowJson {
-  UUID: string;
-  NodeTID: string;
-  Network?: { A: string; B: string };
-  ICMP?: { Type: string };
-  Metric?: { ABPackets: number; BAPackets: number; ABBytes: number };
-}
-interface CaptureEntry {
-  ID: string;
-  State: string;
-  PacketsReceived?: number;
-}
-
 describe('flows with topoflow allinone', function () {
   this.timeout(120_000);
-  const net = new TestNet();
-  const prefix = `10.${200 + randomInt(50)}.${randomInt(256)}`;
+  const pings = new PingNet();
+  const net = pings.net;
+  let prefix = '';
   let allinone: ServiceProcess | undefined;
   let agentUrl = '';
-  let routeAdded = false;
   let ns1 = '';
   let ns2 = '';
   const [va, vb] = [net.name('va'), net.name('vb')];
@@ -58,15 +46,8 @@ describe('flows with topoflow allinone', function () {
   };
 
   before(async () => {
-    net.ip(undefined, 'route', 'add', 'unreachable', `${prefix}.0/24`);
-    routeAdded = true;
-    ns1 = net.namespace('a');
-    ns2 = net.namespace('b');
-    net.ip(ns1, 'link', 'add', va, 'type', 'veth', 'peer', 'name', vb, 'netns', ns2);
-    net.ip(ns1, 'addr', 'add', `${prefix}.1/24`, 'dev', va);
-    net.ip(ns2, 'addr', 'add', `${prefix}.2/24`, 'dev', vb);
-    net.ip(ns1, 'link', 'set', va, 'up');
-    net.ip(ns2, 'link', 'set', vb, 'up');
+    pings.route();
+    ({ ns1, ns2, prefix } = pings.pair(''));
     const agentAddress = `127.0.0.1:${await freePort()}`;
     agentUrl = `http://${agentAddress}`;
     allinone = await ServiceProcess.start('allinone', {
@@ -81,9 +62,7 @@ describe('flows with topoflow allinone', function () {
   });
   after(async () => {
     await allinone?.stop();
-    net.cleanup();
-    if (routeAdded) net.ip(undefined, 'route', 'del', 'unreachable', `${prefix}.0/24`);
-    assert.deepEqual(net.leftovers(), [], 'nothing left behind');
+    pings.cleanup();
   });
 
   it('shows the flow of a ping captured through the agent API, with its metrics and capture node', async () => {
