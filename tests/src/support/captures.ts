@@ -104,9 +104,14 @@ export function untilActive(url: string, name: string, id: string, timeoutMs: nu
   }, timeoutMs, `capture ${id} active on ${name}`);
 }
 
-/** Waits until the node named `name` no longer lists capture `id`. */
+/** Waits until the node named `name` is there and no longer lists capture `id`. */
 export function untilGone(url: string, name: string, id: string, timeoutMs: number, type?: string): Promise<true> {
-  return until(async () => ((await capturesOf(url, name, type)).some((c) => c.ID === id) ? undefined : true), timeoutMs, `capture ${id} gone from ${name}`);
+  // The node must be there: right after an analyzer restart it is absent until its agent has synced again.
+  const q = type === undefined ? `G.V().Has('Name', '${name}')` : `G.V().Has('Name', '${name}', 'Type', '${type}')`;
+  return until(async () => {
+    const nodes = await gremlin<Array<{ Metadata: { Captures?: CaptureEntry[] } }>>(url, q);
+    return nodes.length === 1 && !(nodes[0]?.Metadata.Captures ?? []).some((c) => c.ID === id) ? true : undefined;
+  }, timeoutMs, `capture ${id} gone from ${name}, the node present`);
 }
 
 /** Creates a capture through the analyzer's API; asserts 201 and returns its UUID. */
