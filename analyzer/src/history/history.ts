@@ -145,6 +145,11 @@ export class AnalyzerHistory implements Component {
     } catch (err) {
       log.error({ err }, 'restoring the graph from history failed; the live graph starts without it');
     }
+    if (this.#timers.stopped) {
+      // stop() ran while the graph was being restored: it found no store to close, so close it here.
+      await store.close();
+      return;
+    }
     this.#store = store;
     this.recorder.setStore(store);
     log.info({ backend: store.backend }, 'history store open');

@@ -58,4 +58,36 @@ describe('analyzer history writer thread', function () {
       await history.stop();
     }
   });
+
+  it('closes the store when stopped while the graph is being restored from it', async () => {
+    const config = resolveHistoryConfig({ ...defaultAnalyzerHistoryConfig(), restore: true, retention: { maxAge: '0s', maxSize: '0', interval: '10m' } }, dir, checks);
+    const clock = new ManualClock(1_000);
+    const graph = new MemoryGraph({ host: 'h', origin: 'api' }, { clock });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let restoring = false;
+    let closed = false;
+    const history = new AnalyzerHistory(config, {
+      graph, clock, reporter: silentReporter('analyzer').child('history'),
+      createStore: (c) => {
+        const inner = new SqliteHistoryStore({ path: c.sqlite.path, cacheKiB: c.sqlite.cacheKiB, pruneChunk: 100 }, {}, {});
+        return new Proxy(inner, {
+          get(target, key) {
+            if (key === 'live') return async () => { restoring = true; await gate; return target.live(); };
+            if (key === 'close') return async () => { closed = true; return target.close(); };
+            const v = Reflect.get(target, key, target) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+      },
+    });
+    const starting = history.start();
+    while (!restoring) await new Promise((r) => setTimeout(r, 5));
+    const stopping = history.stop();
+    release();
+    await starting;
+    await stopping;
+    assert.equal(closed, true, 'the store opened for the restore is closed');
+  });
 });
+
