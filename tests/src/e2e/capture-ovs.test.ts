@@ -30,14 +30,7 @@ describe('an ovssflow capture on an Open vSwitch netdev bridge', function () {
   let ns1 = '';
 
   const url = (): string => (allinone as ServiceProcess).url;
-  const vsctl = (...args: string[]): string => {
-    try {
-      return (ovs as PrivateOvs).vsctl(...args).trim();
-    } catch (err) {
-      throw new Error(`ovs-vsctl ${args.join(' ')} failed: ${(err as Error).message}\nvswitchd log:\n${ovs?.log().slice(-3000)}`);
-    }
-  };
-  const noIpv6 = (dev: string) => run('sysctl', ['-q', '-w', `net.ipv6.conf.${dev}.disable_ipv6=1`]);
+  const vsctl = (...args: string[]): string => (ovs as PrivateOvs).checkedVsctl(...args);
 
   before(async () => {
     net.ip(undefined, 'route', 'add', 'unreachable', `${prefix}.0/24`);
@@ -45,16 +38,7 @@ describe('an ovssflow capture on an Open vSwitch netdev bridge', function () {
     ns1 = net.namespace('a');
     const ns2 = net.namespace('b');
     ovs = PrivateOvs.start();
-    vsctl('add-br', br, '--', 'set', 'bridge', br, 'datapath_type=netdev');
-    await noIpv6(br);
-    for (const [port, host, ns, addr] of [[p1, h1, ns1, 1], [p2, h2, ns2, 2]] as const) {
-      net.ip(undefined, 'link', 'add', port, 'type', 'veth', 'peer', 'name', host, 'netns', ns);
-      await noIpv6(port);
-      net.ip(undefined, 'link', 'set', port, 'up');
-      net.ip(ns, 'addr', 'add', `${prefix}.${addr}/24`, 'dev', host);
-      net.ip(ns, 'link', 'set', host, 'up');
-      vsctl('add-port', br, port);
-    }
+    ovs.netdevBridge(net, br, [[p1, h1, ns1, `${prefix}.1/24`], [p2, h2, ns2, `${prefix}.2/24`]]);
     const portMin = 40_000 + randomInt(20_000);
     allinone = await ServiceProcess.start('allinone', {
       TOPOFLOW_HOST_ID: `e2e-ovssflow-${randomUUID().slice(0, 8)}`, TOPOFLOW_ETCD_ENABLED: 'true', TOPOFLOW_ANALYZER_HISTORY_BACKEND: 'none',

@@ -29,19 +29,12 @@ describe('sFlow from an Open vSwitch bridge (userspace datapath)', function () {
   let ns1 = '';
   const cleanups: (() => Promise<void>)[] = [];
 
-  const vsctl = (...args: string[]): string => {
-    try {
-      return (ovs as PrivateOvs).vsctl(...args).trim();
-    } catch (err) {
-      throw new Error(`ovs-vsctl ${args.join(' ')} failed: ${(err as Error).message}\nvswitchd log:\n${ovs?.log().slice(-3000)}`);
-    }
-  };
+  const vsctl = (...args: string[]): string => (ovs as PrivateOvs).checkedVsctl(...args);
   const exporter = (config: Partial<OvsSflowExportConfig>): OvsSflowExport => {
     const e = new OvsSflowExport({ ...defaultOvsSflowExportConfig(), bridge: br, probeId: 'it-sflow', ...config }, { client: client as OvsdbClient, reporter });
     cleanups.push(() => e.stop());
     return e;
   };
-  const noIpv6 = (dev: string) => run('sysctl', ['-q', '-w', `net.ipv6.conf.${dev}.disable_ipv6=1`]);
 
   before(async () => {
     net.ip(undefined, 'route', 'add', 'unreachable', `${prefix}.0/24`);
@@ -49,16 +42,7 @@ describe('sFlow from an Open vSwitch bridge (userspace datapath)', function () {
     ns1 = net.namespace('a');
     const ns2 = net.namespace('b');
     ovs = PrivateOvs.start();
-    vsctl('add-br', br, '--', 'set', 'bridge', br, 'datapath_type=netdev');
-    await noIpv6(br);
-    for (const [port, host, ns, addr] of [[p1, h1, ns1, 1], [p2, h2, ns2, 2]] as const) {
-      net.ip(undefined, 'link', 'add', port, 'type', 'veth', 'peer', 'name', host, 'netns', ns);
-      await noIpv6(port);
-      net.ip(undefined, 'link', 'set', port, 'up');
-      net.ip(ns, 'addr', 'add', `${prefix}.${addr}/24`, 'dev', host);
-      net.ip(ns, 'link', 'set', host, 'up');
-      vsctl('add-port', br, port);
-    }
+    ovs.netdevBridge(net, br, [[p1, h1, ns1, `${prefix}.1/24`], [p2, h2, ns2, `${prefix}.2/24`]]);
     client = new OvsdbClient({ ...defaultOvsdbClientConfig(), address: `unix:${ovs.socket}`, reconnectInterval: '100ms' }, { reporter });
     await client.start();
     await until(async () => (client?.connected === true ? true : undefined), 5000, 'ovsdb client connected');

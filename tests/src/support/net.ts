@@ -141,6 +141,33 @@ export class PrivateOvs {
     return execFileSync('ovs-vsctl', [`--db=unix:${this.socket}`, '--timeout=10', ...args], { env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
+  /** ovs-vsctl with its output trimmed; a failure carries the end of the ovs-vswitchd log. */
+  checkedVsctl(...args: string[]): string {
+    try {
+      return this.vsctl(...args).trim();
+    } catch (err) {
+      throw new Error(`ovs-vsctl ${args.join(' ')} failed: ${(err as Error).message}\nvswitchd log:\n${this.log().slice(-3000)}`);
+    }
+  }
+
+  /**
+   * A netdev bridge `br` with each `[port, host, namespace, cidr]` plugged in: a veth whose `port` end joins the bridge
+   * in the root namespace (up, no address, IPv6 off so it sends nothing) and whose `host` end has `cidr` in `namespace`.
+   */
+  netdevBridge(net: TestNet, br: string, links: ReadonlyArray<readonly [string, string, string, string]>): void {
+    const noIpv6 = (dev: string) => execFileSync('sysctl', ['-q', '-w', `net.ipv6.conf.${dev}.disable_ipv6=1`]);
+    this.checkedVsctl('add-br', br, '--', 'set', 'bridge', br, 'datapath_type=netdev');
+    noIpv6(br);
+    for (const [port, host, ns, cidr] of links) {
+      net.ip(undefined, 'link', 'add', port, 'type', 'veth', 'peer', 'name', host, 'netns', ns);
+      noIpv6(port);
+      net.ip(undefined, 'link', 'set', port, 'up');
+      net.ip(ns, 'addr', 'add', cidr, 'dev', host);
+      net.ip(ns, 'link', 'set', host, 'up');
+      this.checkedVsctl('add-port', br, port);
+    }
+  }
+
   /** The ovs-vswitchd log (for failure reports). */
   log(): string {
     try {
